@@ -344,6 +344,17 @@ auth_send_cached(struct auth *a)
 }
 
 int
+auth_resend(struct auth *a, uint8_t id)
+{
+	if (!a->have_pkt || a->pkt_id != id)
+		return 0;
+	auth_log(a, LOG_LVL_DEBUG, "request id=%u repeated; response resent",
+	    id);
+	auth_send_cached(a);
+	return 1;
+}
+
+int
 auth_random(struct auth *a, uint8_t *buf, size_t len)
 {
 	ssize_t n;
@@ -512,6 +523,27 @@ auth_mschap2_response(struct auth *a,
 	memcpy(value + 24, a->nt, MSCHAP_NT_RESPONSE_LEN);
 	value[48] = 0;
 	return 0;
+}
+
+void
+auth_mschap2_done(struct auth *a, int proven)
+{
+	uint8_t hlak[MSCHAP_HLAK_LEN];
+
+	if (!proven) {
+		auth_fail(a, "authentication failed: server failed MS-CHAPv2"
+		    " mutual authentication");
+		return;
+	}
+	/*
+	 * Client MasterSendKey || MasterReceiveKey (MS-SSTP 3.2.5.2).  For
+	 * EAP-MSCHAPv2 the MSK is MasterReceiveKey || MasterSendKey || 32
+	 * zero bytes as the server names them (MS-CHAP 3.1.5.1): the same
+	 * 32 bytes lead it, and the HLAK is the MSK's first 32 bytes.
+	 */
+	mschap2_hlak(a->password, a->nt, hlak);
+	auth_succeed(a, hlak);
+	explicit_bzero(hlak, sizeof hlak);
 }
 
 int

@@ -111,6 +111,11 @@ int	auth_header(struct auth *a, const uint8_t *pkt, size_t len,
 
 /* Send our response in a->pkt (cached for retransmitted requests). */
 void	auth_send_cached(struct auth *a);
+/*
+ * A request whose Identifier we already answered means our response was
+ * lost: resend the very same one (RFC 1994 4.1, RFC 3748 4.1).  1 if so.
+ */
+int	auth_resend(struct auth *a, uint8_t id);
 void	auth_send(struct auth *a, const uint8_t *pkt, size_t len);
 /* Random bytes for challenges; 0 or -1. */
 int	auth_random(struct auth *a, uint8_t *buf, size_t len);
@@ -141,6 +146,11 @@ void	auth_mschap_reason(char *dst, size_t dstlen, const uint8_t *msg,
 	    size_t len);
 /* Check an MS-CHAPv2 Success message: 1 good, 0 not (logged). */
 int	auth_mschap2_verify(struct auth *a, const uint8_t *msg, size_t len);
+/*
+ * MS-CHAPv2 is over: with the server 'proven' (its authenticator response
+ * checked), succeed with the HLAK; otherwise fail the link.  done_cb runs.
+ */
+void	auth_mschap2_done(struct auth *a, int proven);
 /* Build the 49-byte MS-CHAPv2 Response Value with a fresh peer challenge. */
 int	auth_mschap2_response(struct auth *a,
 	    const uint8_t challenge[MSCHAP2_CHALLENGE_LEN],

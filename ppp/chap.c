@@ -64,13 +64,8 @@ chap_challenge(struct auth *a, const uint8_t *pkt, size_t n)
 		    id);
 		return;
 	}
-	/* The same Identifier again: our Response was lost; resend it. */
-	if (a->have_pkt && a->pkt_id == id) {
-		auth_log(a, LOG_LVL_DEBUG, "Challenge id=%u repeated;"
-		    " Response resent", id);
-		auth_send_cached(a);
+	if (auth_resend(a, id))
 		return;
-	}
 	if ((vlen = chap_value(a, id, pkt + 5, clen, value)) == 0)
 		return;
 	auth_pkt_begin(&p, a->pkt, sizeof a->pkt, CHAP_RESPONSE, id);
@@ -93,7 +88,6 @@ chap_challenge(struct auth *a, const uint8_t *pkt, size_t n)
 void
 chap_input(struct auth *a, const uint8_t *pkt, size_t len)
 {
-	uint8_t hlak[MSCHAP_HLAK_LEN];
 	char reason[AUTH_REASON_MAX], text[200];
 	const uint8_t *msg;
 	size_t n, mlen;
@@ -139,14 +133,7 @@ chap_input(struct auth *a, const uint8_t *pkt, size_t len)
 		return;
 	if (a->alg == CHAP_ALG_MSCHAP2) {
 		/* RFC 2759 8.8: the server proves it knows the password. */
-		if (!auth_mschap2_verify(a, msg, mlen)) {
-			auth_fail(a, "authentication failed: server failed"
-			    " MS-CHAPv2 mutual authentication");
-			return;
-		}
-		mschap2_hlak(a->password, a->nt, hlak);
-		auth_succeed(a, hlak);
-		explicit_bzero(hlak, sizeof hlak);
+		auth_mschap2_done(a, auth_mschap2_verify(a, msg, mlen));
 		return;
 	}
 	if (mlen > 0) {

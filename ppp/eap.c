@@ -123,8 +123,7 @@ eap_mschapv2(struct auth *a, uint8_t id, const uint8_t *d, size_t n)
 		return;
 	}
 	if (!auth_mschap2_verify(a, d + 4, n - 4)) {
-		auth_fail(a, "authentication failed: server failed MS-CHAPv2"
-		    " mutual authentication");
+		auth_mschap2_done(a, 0);
 		return;
 	}
 	a->ms_ok = 1;
@@ -145,13 +144,8 @@ eap_request(struct auth *a, const uint8_t *pkt, size_t n)
 		    " type", id);
 		return;
 	}
-	/* A repeated Identifier: our Response was lost (RFC 3748 4.1). */
-	if (a->have_pkt && a->pkt_id == id) {
-		auth_log(a, LOG_LVL_DEBUG, "Request id=%u repeated; Response"
-		    " resent", id);
-		auth_send_cached(a);
+	if (auth_resend(a, id))
 		return;
-	}
 	type = pkt[4];
 	switch (type) {
 	case EAP_TYPE_IDENTITY:
@@ -188,7 +182,6 @@ eap_request(struct auth *a, const uint8_t *pkt, size_t n)
 void
 eap_input(struct auth *a, const uint8_t *pkt, size_t len)
 {
-	uint8_t hlak[MSCHAP_HLAK_LEN];
 	size_t n;
 
 	if (auth_header(a, pkt, len, &n) != 0)
@@ -204,20 +197,7 @@ eap_input(struct auth *a, const uint8_t *pkt, size_t len)
 		 * Only after the server proved itself in the MS-CHAPv2
 		 * Success Request: a bare Success would skip that check.
 		 */
-		if (!a->ms_ok) {
-			auth_fail(a, "authentication failed: server failed"
-			    " MS-CHAPv2 mutual authentication");
-			return;
-		}
-		/*
-		 * MSK = MasterReceiveKey || MasterSendKey || 32 zero bytes as
-		 * the server names them (MS-CHAP 3.1.5.1), that is the
-		 * client's send key then its receive key: the HLAK is the
-		 * MSK's first 32 bytes (MS-SSTP 3.2.5.2).
-		 */
-		mschap2_hlak(a->password, a->nt, hlak);
-		auth_succeed(a, hlak);
-		explicit_bzero(hlak, sizeof hlak);
+		auth_mschap2_done(a, a->ms_ok);
 		return;
 	case EAP_FAILURE:
 		if (a->eap_refused != 0 && !a->ms_sent)

@@ -123,6 +123,31 @@ sent(int i, uint16_t proto, uint8_t code, uint8_t id, const char *hex,
 	    memcmp(outs[i].pkt, buf, n) == 0;
 }
 
+#define MUTUAL_FAILED "authentication failed: server failed MS-CHAPv2" \
+    " mutual authentication"
+
+/* done_cb ran once, with a failure and this reason. */
+#define T_FAILED(why) do {						\
+	T_EQ_INT(ndone, 1);						\
+	T_EQ_INT(done_ok, 0);						\
+	T_EQ_STR(reason, (why));					\
+} while (0)
+
+/* RFC 2759 9.2's authenticator challenge, under CHAP and under EAP. */
+static void
+chap_rfc_challenge(uint8_t id, const char *name)
+{
+	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, id, "10 5B 5D 7C 7D 7B 3F 2F 3E"
+	    " 3C 2C 60 21 32 26 26 28", name);
+}
+
+static void
+eap_rfc_challenge(uint8_t id, const char *name)
+{
+	feed(PPP_PROTO_EAP, EAP_REQUEST, id, "1a 01 44 00 15 10 5B 5D 7C 7D 7B"
+	    " 3F 2F 3E 3C 2C 60 21 32 26 26 28", name);
+}
+
 static const char rfc_value[] =
     "21 40 23 24 25 5E 26 2A 28 29 5F 2B 3A 33 7C 7E"	/* peer challenge */
     " 00 00 00 00 00 00 00 00"
@@ -217,9 +242,7 @@ test_pap(void)
 	a = start(PPP_PROTO_PAP, 0, "User", "wrong");
 	auth_start(a);
 	feed(PPP_PROTO_PAP, PAP_AUTH_NAK, 1, "0c", "Bad password");
-	T_EQ_INT(ndone, 1);
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: PAP refused: Bad password");
+	T_FAILED("authentication failed: PAP refused: Bad password");
 	auth_free(a);
 
 	/* A Nak without a message, and one whose Msg-Length lies. */
@@ -264,9 +287,7 @@ test_pap_timeout(struct event_base *base)
 	    "clientPass"));
 	T_CHECK(sent(2, PPP_PROTO_PAP, PAP_AUTH_REQ, 3, "04 55 73 65 72 0a",
 	    "clientPass"));
-	T_EQ_INT(ndone, 1);
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: no answer to 3 PAP requests");
+	T_FAILED("authentication failed: no answer to 3 PAP requests");
 	auth_free(a);
 
 	/* An Ack to the second request ends it; the answer to the first
@@ -290,9 +311,7 @@ test_pap_timeout(struct event_base *base)
 	auth_set_timers(a, 0, 0, 10);
 	auth_start(a);
 	event_base_dispatch(base);
-	T_EQ_INT(ndone, 1);
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: the server sent no CHAP"
+	T_FAILED("authentication failed: the server sent no CHAP"
 	    " challenge in 0 s");
 	auth_free(a);
 }
@@ -351,8 +370,7 @@ test_mschap1(void)
 	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 3, "08 10 2D B5 DF 08 5D 30 41",
 	    "");
 	feed(PPP_PROTO_CHAP, CHAP_FAILURE, 3, "", "E=691 R=1");
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: E=691 (bad user name or"
+	T_FAILED("authentication failed: E=691 (bad user name or"
 	    " password)");
 	auth_free(a);
 }
@@ -373,8 +391,7 @@ test_mschap2(void)
 	auth_input(a, PPP_PROTO_CHAP, (const uint8_t *)"\x01\x22\x01\x00\x10",
 	    5);	/* length beyond the data */
 	T_EQ_INT(nout, 0);
-	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 0x20, "10 5B 5D 7C 7D 7B 3F 2F 3E"
-	    " 3C 2C 60 21 32 26 26 28", "server");
+	chap_rfc_challenge(0x20, "server");
 	T_EQ_INT(nout, 1);
 	{
 		char hex[200];
@@ -383,8 +400,7 @@ test_mschap2(void)
 		T_CHECK(sent(0, PPP_PROTO_CHAP, CHAP_RESPONSE, 0x20, hex,
 		    "User"));
 		/* The server did not hear us: the very same Response again. */
-		feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 0x20, "10 5B 5D 7C 7D 7B"
-		    " 3F 2F 3E 3C 2C 60 21 32 26 26 28", "server");
+		chap_rfc_challenge(0x20, "server");
 		T_EQ_INT(nout, 2);
 		T_CHECK(sent(1, PPP_PROTO_CHAP, CHAP_RESPONSE, 0x20, hex,
 		    "User"));
@@ -411,8 +427,7 @@ test_mschap2(void)
 	/* "DOMAIN\user": the name goes out whole, the hash uses "User". */
 	a = start(PPP_PROTO_CHAP, CHAP_ALG_MSCHAP2, "ACME\\User", "clientPass");
 	auth_start(a);
-	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 1, "10 5B 5D 7C 7D 7B 3F 2F 3E"
-	    " 3C 2C 60 21 32 26 26 28", "");
+	chap_rfc_challenge(1, "");
 	{
 		char hex[200];
 
@@ -427,19 +442,14 @@ test_mschap2(void)
 	/* A wrong authenticator response fails the link. */
 	a = start(PPP_PROTO_CHAP, CHAP_ALG_MSCHAP2, "User", "clientPass");
 	auth_start(a);
-	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 1, "10 5B 5D 7C 7D 7B 3F 2F 3E"
-	    " 3C 2C 60 21 32 26 26 28", "");
+	chap_rfc_challenge(1, "");
 	feed(PPP_PROTO_CHAP, CHAP_SUCCESS, 1, "",
 	    "S=407A5589115FD0D6209F510FE9C04566932CDA57 M=Welcome");
-	T_EQ_INT(ndone, 1);
-	T_EQ_INT(done_ok, 0);
 	T_EQ_INT(have_hlak, 0);
-	T_EQ_STR(reason, "authentication failed: server failed MS-CHAPv2"
-	    " mutual authentication");
+	T_FAILED(MUTUAL_FAILED);
 	/* After failing, nothing more happens. */
 	feed(PPP_PROTO_CHAP, CHAP_SUCCESS, 1, "", rfc_authresp);
-	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 2, "10 5B 5D 7C 7D 7B 3F 2F 3E"
-	    " 3C 2C 60 21 32 26 26 28", "");
+	chap_rfc_challenge(2, "");
 	T_EQ_INT(ndone, 1);
 	T_EQ_INT(nout, 1);
 	auth_free(a);
@@ -447,20 +457,16 @@ test_mschap2(void)
 	/* And so does a missing one. */
 	a = start(PPP_PROTO_CHAP, CHAP_ALG_MSCHAP2, "User", "clientPass");
 	auth_start(a);
-	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 1, "10 5B 5D 7C 7D 7B 3F 2F 3E"
-	    " 3C 2C 60 21 32 26 26 28", "");
+	chap_rfc_challenge(1, "");
 	feed(PPP_PROTO_CHAP, CHAP_SUCCESS, 1, "", "M=Welcome");
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: server failed MS-CHAPv2"
-	    " mutual authentication");
+	T_FAILED(MUTUAL_FAILED);
 	auth_free(a);
 
 	/* E=691 with the server's text; the owner frees from done_cb. */
 	a = start(PPP_PROTO_CHAP, CHAP_ALG_MSCHAP2, "User", "wrong");
 	free_in_done = 1;
 	auth_start(a);
-	feed(PPP_PROTO_CHAP, CHAP_CHALLENGE, 5, "10 5B 5D 7C 7D 7B 3F 2F 3E"
-	    " 3C 2C 60 21 32 26 26 28", "");
+	chap_rfc_challenge(5, "");
 	feed(PPP_PROTO_CHAP, CHAP_FAILURE, 5, "", "E=691 R=0"
 	    " C=8AB7E5B1F0BC0C9E8A8C6F4A5B1D2E3F V=3 M=Authentication failure");
 	T_EQ_INT(ndone, 1);
@@ -557,20 +563,17 @@ test_eap(void)
 	feed(PPP_PROTO_EAP, EAP_REQUEST, 1, "01", "");
 	feed(PPP_PROTO_EAP, EAP_REQUEST, 2, "0d 20", "");
 	feed(PPP_PROTO_EAP, EAP_FAILURE, 2, "", "");
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: the server offers EAP type 13"
+	T_FAILED("authentication failed: the server offers EAP type 13"
 	    " (TLS), not MSCHAPv2");
 	auth_free(a);
 
 	/* Wrong password: Failure Request, Failure Response, the reason. */
 	a = start(PPP_PROTO_EAP, 0, "User", "wrong");
 	auth_start(a);
-	feed(PPP_PROTO_EAP, EAP_REQUEST, 4, "1a 01 44 00 15 10 5B 5D 7C 7D 7B"
-	    " 3F 2F 3E 3C 2C 60 21 32 26 26 28", "");
+	eap_rfc_challenge(4, "");
 	feed(PPP_PROTO_EAP, EAP_REQUEST, 5, "1a 04 44 00 0d", "E=691 R=0");
 	T_CHECK(sent(1, PPP_PROTO_EAP, EAP_RESPONSE, 5, "1a 04", ""));
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: E=691 (bad user name or"
+	T_FAILED("authentication failed: E=691 (bad user name or"
 	    " password)");
 	feed(PPP_PROTO_EAP, EAP_FAILURE, 5, "", "");
 	T_EQ_INT(ndone, 1);
@@ -579,14 +582,11 @@ test_eap(void)
 	/* A wrong authenticator in the Success Request. */
 	a = start(PPP_PROTO_EAP, 0, "User", "clientPass");
 	auth_start(a);
-	feed(PPP_PROTO_EAP, EAP_REQUEST, 4, "1a 01 44 00 15 10 5B 5D 7C 7D 7B"
-	    " 3F 2F 3E 3C 2C 60 21 32 26 26 28", "");
+	eap_rfc_challenge(4, "");
 	feed(PPP_PROTO_EAP, EAP_REQUEST, 5, "1a 03 44 00 2e",
 	    "S=0000000000000000000000000000000000000000");
 	T_EQ_INT(nout, 1);
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: server failed MS-CHAPv2"
-	    " mutual authentication");
+	T_FAILED(MUTUAL_FAILED);
 	auth_free(a);
 
 	/* An EAP Success that skips MS-CHAPv2's proof. */
@@ -594,9 +594,7 @@ test_eap(void)
 	auth_start(a);
 	feed(PPP_PROTO_EAP, EAP_REQUEST, 1, "01", "");
 	feed(PPP_PROTO_EAP, EAP_SUCCESS, 1, "", "");
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: server failed MS-CHAPv2"
-	    " mutual authentication");
+	T_FAILED(MUTUAL_FAILED);
 	auth_free(a);
 
 	/* Malformed requests are dropped. */
@@ -660,8 +658,7 @@ test_too_long(void)
 	a = start(PPP_PROTO_PAP, 0, user, "pw");
 	auth_start(a);
 	T_EQ_INT(nout, 0);
-	T_EQ_INT(done_ok, 0);
-	T_EQ_STR(reason, "authentication failed: user name or password too"
+	T_FAILED("authentication failed: user name or password too"
 	    " long for pap");
 	auth_free(a);
 	auth_free(NULL);
