@@ -1175,6 +1175,10 @@ analyse(int menu, const char *line, size_t len, struct ctx *cx)
 	} else if ((cx->verb->flags & LANG_VF_ITEMS) &&
 	    p.i == p.t.n - 1) {
 		cx->kind = CX_ITEMS;
+		if ((comma = strrchr(cx->word, ',')) != NULL) {
+			cx->start = ws + (comma - cx->word) + 1;
+			goto cut;
+		}
 		goto out;
 	} else if (cx->verb->flags & LANG_VF_PROPS)
 		cx->kind = CX_PROPS;
