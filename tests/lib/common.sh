@@ -17,7 +17,9 @@
 #   BUILD     where the built sstpcd/sstpctl live: $SSTPCD_BUILD, else
 #             $T_TOP/build when it holds sstpcd, else $T_TOP
 #   T_NAME    the test's name (script file name without .sh)
-#   T_ID      short unique tag for this run ("t" + PID): put it in every
+#   T_ID      short unique tag for this run ("t" + PID, or set by the
+#             runner, which removes namespaces named T_ID* it finds after
+#             the test and fails the test for them): put it in every
 #             namespace and file name the test makes, e.g. "${T_ID}cl"
 #   T_DIR     private scratch directory (mode 0700), removed on exit
 #             (kept when the test fails and T_KEEP=1)
@@ -76,7 +78,7 @@ else
 	BUILD=$T_TOP
 fi
 T_NAME=$(basename "$0" .sh)
-T_ID=t$$
+T_ID=${T_ID:-t$$}
 T_LOG_LINES=${T_LOG_LINES:-150}
 T_SSTPCD_SOCK=${T_SSTPCD_SOCK:-}
 T_SSTPCD_PID=
