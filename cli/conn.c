@@ -6,13 +6,13 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conn.h"
+#include "lang.h"
 
 #define CONN_PROTO	1	/* the protocol version we speak */
 
@@ -25,18 +25,6 @@ struct conn {
 	char		 version[64];
 };
 
-static int
-cause_f(char **cause, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
-
 struct conn *
 conn_open(const char *path, char **cause)
 {
@@ -48,42 +36,42 @@ conn_open(const char *path, char **cause)
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof sun.sun_path) {
-		cause_f(cause, "socket path too long: %s", path);
+		lang_errf(cause, 0, "socket path too long: %s", path);
 		return NULL;
 	}
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		cause_f(cause, "socket: %s", strerror(errno));
+		lang_errf(cause, 0, "socket: %s", strerror(errno));
 		return NULL;
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		cause_f(cause, "cannot connect to %s: %s (is sstpcd running?)",
+		lang_errf(cause, 0, "cannot connect to %s: %s (is sstpcd running?)",
 		    path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	if ((c = calloc(1, sizeof *c)) == NULL) {
 		close(fd);
-		cause_f(cause, "out of memory");
+		lang_errf(cause, 0, "out of memory");
 		return NULL;
 	}
 	c->fd = fd;
 	if (conn_getline(c, &line, 10000) != 1) {
-		cause_f(cause, "%s: no greeting from sstpcd", path);
+		lang_errf(cause, 0, "%s: no greeting from sstpcd", path);
 		goto fail;
 	}
 	if (strncmp(line, "%error ", 7) == 0) {
 		line += 7;
 		line += strcspn(line, " ");
-		cause_f(cause, "%s:%s", path, line);
+		lang_errf(cause, 0, "%s:%s", path, line);
 		goto fail;
 	}
 	if (sscanf(line, "%%sstpcd %d %63s", &v, c->version) < 1) {
-		cause_f(cause, "%s: not an sstpcd socket", path);
+		lang_errf(cause, 0, "%s: not an sstpcd socket", path);
 		goto fail;
 	}
 	if (v != CONN_PROTO) {
-		cause_f(cause, "sstpcd speaks protocol %d, this sstpctl %d",
+		lang_errf(cause, 0, "sstpcd speaks protocol %d, this sstpctl %d",
 		    v, CONN_PROTO);
 		goto fail;
 	}
@@ -226,22 +214,22 @@ conn_run(struct conn *c, const char *line, char **body, char **err)
 	*body = NULL;
 	*err = NULL;
 	if (conn_send(c, line, tag, sizeof tag) != 0)
-		return cause_f(err, "connection to sstpcd lost");
+		return lang_errf(err, 0, "connection to sstpcd lost");
 	if ((*body = malloc(cap)) == NULL)
-		return cause_f(err, "out of memory");
+		return lang_errf(err, 0, "out of memory");
 	(*body)[0] = '\0';
 	for (;;) {
 		if (conn_getline(c, &l, -1) != 1) {
 			free(*body);
 			*body = NULL;
-			return cause_f(err, "connection to sstpcd lost");
+			return lang_errf(err, 0, "connection to sstpcd lost");
 		}
 		switch (conn_classify(l, tag, &text)) {
 		case CONN_BODY:
 			while (len + strlen(text) + 2 > cap)
 				cap *= 2;
 			if ((*body = realloc(*body, cap)) == NULL)
-				return cause_f(err, "out of memory");
+				return lang_errf(err, 0, "out of memory");
 			len += (size_t)sprintf(*body + len, "%s\n", text);
 			break;
 		case CONN_ERROR:

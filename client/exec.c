@@ -1,7 +1,6 @@
 /* exec.c - run command lines of the RouterOS-style language against the daemon's interfaces. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,24 +44,6 @@ exec_ctx_free(struct exec_ctx *ctx)
 	free(ctx->last);
 	free(ctx->mon);
 	free(ctx);
-}
-
-static int
-fail(char **cause, int column, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		msg = NULL;
-	va_end(ap);
-	if (column > 0 && msg != NULL) {
-		*cause = lang_at(msg, column);
-		free(msg);
-	} else
-		*cause = msg;
-	return -1;
 }
 
 static struct iface *
@@ -151,7 +132,7 @@ resolve_items(struct exec_ctx *ctx, const struct lang_cmd *cmd,
 			free(*out);
 			*out = NULL;
 			*nout = 0;
-			return fail(cause, cmd->items_col, "no such item");
+			return lang_errf(cause, cmd->items_col, "no such item");
 		}
 		if (add_unique(out, nout, ifc) != 0)
 			goto oom;
@@ -160,7 +141,7 @@ resolve_items(struct exec_ctx *ctx, const struct lang_cmd *cmd,
 oom:
 	free(*out);
 	*out = NULL;
-	return fail(cause, 0, "out of memory");
+	return lang_errf(cause, 0, "out of memory");
 }
 
 static int
@@ -189,7 +170,7 @@ exec_set(const struct lang_cmd *cmd, struct iface **v, size_t n,
 	int			id, ret = 0;
 
 	if (n > 1 && cmd->given[P_NAME])
-		return fail(cause, 0, "name must be unique: cannot set it on "
+		return lang_errf(cause, 0, "name must be unique: cannot set it on "
 		    "%zu items", n);
 	for (i = 0; i < n && ret == 0; i++) {
 		memset(&cfg, 0, sizeof cfg);
@@ -385,7 +366,7 @@ exec_line(struct exec_ctx *ctx, const char *line, struct evbuffer *out,
 	if ((ctx->flags & EXEC_READONLY) &&
 	    (!(cmd->verb->flags & LANG_VF_READONLY) ||
 	    (cmd->opts & LANG_O_SENSITIVE))) {
-		ret = fail(cause, 0, "permission denied: this session may "
+		ret = lang_errf(cause, 0, "permission denied: this session may "
 		    "only print, monitor and export without secrets");
 		goto out;
 	}
@@ -407,16 +388,16 @@ exec_line(struct exec_ctx *ctx, const char *line, struct evbuffer *out,
 		break;
 	case VERB_PRINT:
 		if (exec_print(ctx, cmd, out) != 0)
-			ret = fail(cause, 0, "out of memory");
+			ret = lang_errf(cause, 0, "out of memory");
 		break;
 	case VERB_MONITOR:
 		if (n == 0) {
-			ret = fail(cause, cmd->items_col, "no such item");
+			ret = lang_errf(cause, cmd->items_col, "no such item");
 			break;
 		}
 		ret = exec_monitor(ctx, cmd, v, n, out);
 		if (ret < 0)
-			ret = fail(cause, 0, "out of memory");
+			ret = lang_errf(cause, 0, "out of memory");
 		break;
 	case VERB_EXPORT:
 		exec_export(cmd, out);
@@ -425,7 +406,7 @@ exec_line(struct exec_ctx *ctx, const char *line, struct evbuffer *out,
 		break;
 	}
 	if (ret < 0 && *cause == NULL)
-		fail(cause, 0, "failed");
+		lang_errf(cause, 0, "failed");
 out:
 	free(v);
 	lang_cmd_free(cmd);
