@@ -225,5 +225,5 @@ refuse:
 		    why != NULL ? why : "refused", store_aside);
 	}
 	free(why);
-	return -1;
+	return -EBADMSG;
 }
