@@ -12,8 +12,10 @@
 #include <event2/buffer.h>
 
 #include "iface.h"
+#include "lang.h"
 #include "log.h"
 #include "store.h"
+#include "views.h"
 
 struct iface {
 	unsigned int		 id;
@@ -274,72 +276,24 @@ iface_suspend_save(int on)
 		iface_start(ifc);
 }
 
-/*
- * A value as the command language reads it back: bare when it is a plain
- * word, otherwise in double quotes with \" and \\ escaped.
- */
-static void
-iface_put_value(struct evbuffer *out, const char *v)
-{
-	const char *p;
-	int plain = *v != '\0';
-
-	for (p = v; *p != '\0' && plain; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("._-:/,@+*", *p) != NULL))
-			plain = 0;
-	}
-	if (plain) {
-		evbuffer_add(out, v, strlen(v));
-		return;
-	}
-	evbuffer_add(out, "\"", 1);
-	for (p = v; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\' || *p == '$')
-			evbuffer_add(out, "\\", 1);
-		evbuffer_add(out, p, 1);
-	}
-	evbuffer_add(out, "\"", 1);
-}
-
-/*
- * The configuration as a script for the executor: export's compact form with
- * secrets, properties in name order as RouterOS exports them.
- * XXX: switch to the views' export once it has landed in common/.
- */
-static void
+/* The configuration as a script for the executor: export with secrets. */
+static int
 iface_export(struct evbuffer *out)
 {
+	const struct iface_config **cfgs;
 	struct iface *ifc;
-	int order[P__COUNT], i, j, t;
+	size_t n = 0;
 
-	for (i = 0; i < P__COUNT; i++)
-		order[i] = i;
-	for (i = 1; i < P__COUNT; i++) {
-		for (j = i; j > 0 && strcmp(prop_table[order[j - 1]].name,
-		    prop_table[order[j]].name) > 0; j--) {
-			t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	}
 	evbuffer_add_printf(out, "# sstpcd %s configuration: written by "
 	    "sstpcd on every change; change it with sstpctl\n",
 	    PACKAGE_VERSION);
-	evbuffer_add_printf(out, "/interface sstp-client\n");
-	TAILQ_FOREACH(ifc, &iface_list, entry) {
-		evbuffer_add(out, "add", 3);
-		for (i = 0; i < P__COUNT; i++) {
-			if (prop_table[order[i]].flags & PF_NOEXPORT)
-				continue;
-			if (cfg_is_default(&ifc->cfg, order[i]))
-				continue;
-			evbuffer_add_printf(out, " %s=",
-			    prop_table[order[i]].name);
-			iface_put_value(out, cfg_get(&ifc->cfg, order[i]));
-		}
-		evbuffer_add(out, "\n", 1);
-	}
+	if ((cfgs = calloc((size_t)iface_n + 1, sizeof *cfgs)) == NULL)
+		return -1;
+	TAILQ_FOREACH(ifc, &iface_list, entry)
+		cfgs[n++] = &ifc->cfg;
+	view_export(out, cfgs, n, LANG_O_SENSITIVE);
+	free(cfgs);
+	return 0;
 }
 
 int
@@ -354,7 +308,11 @@ iface_save(char **cause)
 		iface_cause(cause, "out of memory");
 		return -1;
 	}
-	iface_export(out);
+	if (iface_export(out) != 0) {
+		evbuffer_free(out);
+		iface_cause(cause, "out of memory");
+		return -1;
+	}
 	ret = store_write(iface_path, (const char *)evbuffer_pullup(out, -1),
 	    evbuffer_get_length(out), cause);
 	evbuffer_free(out);
