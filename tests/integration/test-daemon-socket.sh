@@ -3,6 +3,7 @@
 # greeting, framing, tags, errors, monitor once and streaming, add/remove,
 # and a read-only group member refused a change.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/daemon.sh"
 
 t_need_netns
 t_need_cmd socat setpriv
@@ -13,34 +14,30 @@ t_netns_new "$NS"
 # The socket's directory must be passable for the unprivileged client below.
 chmod 711 "$T_DIR"
 mkdir -m 711 "$T_DIR/d"
-t_start_sstpcd "$NS" "$T_DIR/d" --group nogroup -vv
+d_start "$NS" "$T_DIR/d" --group nogroup -vv
 SOCK=$T_SSTPCD_SOCK
 
-# ctl LINE...: send the lines, print everything the daemon answers.
-ctl() {
-	printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$SOCK"
-}
 
 # The socket: a socket, mode 0660, group nogroup.
-t_assert_eq "$(stat -c '%F %a %G' "$SOCK")" "socket 0660 nogroup" "socket mode"
+t_assert_eq "$(stat -c '%F %a %G' "$SOCK")" "socket 660 nogroup" "socket mode"
 
-out=$(ctl '/interface sstp-client print')
+out=$(d_ctl '/interface sstp-client print')
 t_assert_match "$out" $'^%sstpcd 1 [0-9][^\n]*\n%begin 1\n' "greeting then %begin 1"
 t_assert_match "$out" $'\n%end 1$' "reply ends with %end 1"
 
 # Add, with a tag; then the item is there, and monitor once shows it.
-out=$(ctl '@add1 /interface sstp-client add name=sock1 connect-to=192.0.2.1 user=u password=Secret-9')
+out=$(d_ctl '@add1 /interface sstp-client add name=sock1 connect-to=192.0.2.1 user=u password=Secret-9')
 t_assert_match "$out" $'\n%begin add1\n(.*\n)?%end add1$' "tagged add"
-out=$(ctl '/interface sstp-client print' '@m /interface sstp-client monitor sock1 once')
+out=$(d_ctl '/interface sstp-client print' '@m /interface sstp-client monitor sock1 once')
 t_assert_match "$out" $'%begin 1\n.*sock1.*\n%end 1\n%begin m\n' "print then monitor"
 t_assert_match "$out" 'status: disabled' "monitor shows the status"
 t_assert_match "$out" $'\n%end m$' "monitor once ends"
 t_assert_nomatch "$out" 'Secret-9' "print hides the password"
 
 # Errors: one %error line with the request's number, and the session goes on.
-out=$(ctl 'frobnicate' '/interface sstp-client print count-only')
+out=$(d_ctl 'frobnicate' '/interface sstp-client print count-only')
 t_assert_match "$out" $'\n%error 1 [^\n]+\n%begin 2\n' "error then the next request"
-out=$(ctl '@x /interface sstp-client add name=sock1 connect-to=192.0.2.2 user=u')
+out=$(d_ctl '@x /interface sstp-client add name=sock1 connect-to=192.0.2.2 user=u')
 t_assert_match "$out" $'\n%error x [^\n]*sock1' "duplicate name refused"
 out=$(printf 'pr\001int\n/interface sstp-client print\n' | socat -t 5 - "UNIX-CONNECT:$SOCK")
 t_assert_match "$out" $'\n%error 1 control character' "control byte refused"
@@ -61,7 +58,7 @@ out=$(printf '%s\n' '/interface sstp-client print' \
     socat -t 5 - "UNIX-CONNECT:$SOCK")
 t_assert_match "$out" $'%begin 1\n.*sock1' "read-only print works"
 t_assert_match "$out" $'\n%error 2 ' "read-only remove refused"
-out=$(ctl '/interface sstp-client print count-only')
+out=$(d_ctl '/interface sstp-client print count-only')
 t_assert_match "$out" $'%begin 1\n1\n%end 1' "still one interface"
 
 # Someone outside the group cannot even connect.
@@ -71,11 +68,11 @@ if setpriv --reuid=65534 --regid=65533 --clear-groups \
 fi
 
 # Remove, and the list is empty.
-out=$(ctl '/interface sstp-client remove sock1' '/interface sstp-client print count-only')
+out=$(d_ctl '/interface sstp-client remove sock1' '/interface sstp-client print count-only')
 t_assert_match "$out" $'%end 1\n%begin 2\n0\n%end 2$' "removed"
 
 # The daemon is alive and answers after all that.
 kill -0 "$T_SSTPCD_PID" || t_fail "sstpcd died"
-t_stop_sstpcd || t_fail "sstpcd exited with an error on SIGTERM"
+d_stop
 [ -e "$SOCK" ] && t_fail "socket left behind"
 t_pass
