@@ -66,6 +66,7 @@ struct tunnel {
 	/* Ending an attempt: deferred out of the callbacks that report it. */
 	struct timer		 down_timer;
 	int			 failing;
+	int			 releasing;	/* freeing layers: ignore them */
 	int			 auth_failed;
 	int			 config_error;
 	char			 reason[256];
@@ -146,10 +147,12 @@ tunnel_set_state(struct tunnel *t, enum tunnel_state state, const char *status)
 static void
 tunnel_fail(struct tunnel *t, const char *reason)
 {
-	if (t->failing)
+	if (t->failing || t->releasing)
 		return;
 	t->failing = 1;
-	snprintf(t->reason, sizeof t->reason, "%s", reason);
+	/* Our own stop keeps its reason ("disabled"), whatever ends it. */
+	if (t->state != TUN_DISCONNECTING || t->reason[0] == '\0')
+		snprintf(t->reason, sizeof t->reason, "%s", reason);
 	timer_start(&t->down_timer, 0);
 }
 
@@ -520,6 +523,7 @@ tunnel_tr_error_cb(void *arg, const char *cause)
 static void
 tunnel_release(struct tunnel *t)
 {
+	t->releasing = 1;
 	timer_stop(&t->down_timer);
 	timer_stop(&t->stop_timer);
 	if (t->dns_set)
@@ -542,6 +546,7 @@ tunnel_release(struct tunnel *t)
 	t->encoding[0] = '\0';
 	t->connected_ms = 0;
 	t->connected_since = 0;
+	t->releasing = 0;
 }
 
 static void
@@ -799,8 +804,12 @@ tunnel_stop(struct tunnel *t, const char *reason)
 	if (t->failing)
 		return;		/* already on its way down */
 	if (t->tr == NULL) {
-		snprintf(t->reason, sizeof t->reason, "%s", reason);
-		tunnel_down_cb(t);
+		/* Waiting or dialing: nothing to end, keep the last reason. */
+		t->restart_now = 0;
+		if (cfg_bool(&t->cfg, P_DISABLED))
+			tunnel_set_state(t, TUN_DISABLED, NULL);
+		else
+			tunnel_idle(t);
 		return;
 	}
 	tunnel_set_state(t, TUN_DISCONNECTING, NULL);

@@ -84,7 +84,9 @@ t_wait_for 10 down || t_fail "se-up device left after disable"
 t_assert_eq "$(mon se-up status)" disabled "se-up disabled"
 [ "$(mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
 
-d_ctl '/interface sstp-client remove se-bad,se-off,se-up' >/dev/null
+d_ctl '/interface sstp-client remove se-bad' \
+    '/interface sstp-client remove se-off' \
+    '/interface sstp-client remove se-up' >/dev/null
 t_assert_eq "$(ip -n "$cns" -o link show | grep -c ' se-')" 0 "devices left"
 d_stop
 t_pass
