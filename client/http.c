@@ -334,7 +334,8 @@ http_connect_check(const struct http_response *r, int sent_credentials,
 
 	if (r->status >= 200 && r->status <= 299)
 		return 0;
-	if (r->status == 407)
+	/* Some proxies (tinyproxy 1.11) answer wrong credentials with 401. */
+	if (r->status == 407 || (r->status == 401 && sent_credentials))
 		hint = sent_credentials ? " (credentials needed or wrong)" :
 		    " (credentials needed: no user given)";
 	*cause = http_cause("proxy refused CONNECT: %s%s", r->status_line, hint);

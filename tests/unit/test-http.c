@@ -158,6 +158,11 @@ test_parse(void)
 	T_EQ_INT(http_connect_check(r, 0, &cause), -ECONNREFUSED);
 	T_CHECK(strstr(cause, "no user given") != NULL);
 	free(cause);
+	T_EQ_INT(feed(r, "HTTP/1.0 401 Unauthorized\r\n\r\n", 100, &tail, &cause), 1);
+	T_EQ_INT(http_connect_check(r, 1, &cause), -ECONNREFUSED);
+	T_EQ_STR(cause, "proxy refused CONNECT: HTTP/1.0 401 Unauthorized "
+	    "(credentials needed or wrong)");
+	free(cause);
 	T_EQ_INT(feed(r, "HTTP/1.1 403 Filtered\r\n\r\n", 100, &tail, &cause), 1);
 	T_EQ_INT(http_connect_check(r, 0, &cause), -ECONNREFUSED);
 	T_EQ_STR(cause, "proxy refused CONNECT: HTTP/1.1 403 Filtered");
