@@ -402,7 +402,7 @@ tunnel_sstp_acked_cb(void *arg)
 	if (t->failing)
 		return;
 	memset(&pc, 0, sizeof pc);
-	pc.ifname = tunnel_name(t);
+	pc.ifname = cfg_get(&t->run, P_NAME);
 	pc.user = cfg_get(&t->run, P_USER);
 	pc.password = cfg_get(&t->run, P_PASSWORD);
 	pc.auth_mask = (unsigned int)ppp_auth_parse(cfg_get(&t->run,
@@ -478,6 +478,7 @@ tunnel_tr_ready_cb(void *arg)
 	ka = cfg_int(&t->run, P_KEEPALIVE_TIMEOUT);
 	sc.hello_ms = ka > 0 ? (unsigned int)ka * 1000 : 0;
 	sc.negotiation_ms = 60000;
+	sc.name = cfg_get(&t->run, P_NAME);
 	transport_cert_hashes(t->tr, sc.cert_sha1, sc.cert_sha256);
 	snprintf(t->encoding, sizeof t->encoding, "%s",
 	    transport_encoding(t->tr));
@@ -700,6 +701,19 @@ tunnel_connect(struct tunnel *t)
 	tc.connect_timeout_ms = 30000;
 	tc.http_timeout_ms = 60000;
 
+	{
+		char prio[512], *cause = NULL;
+
+		/* A TLS setting GnuTLS refuses is a configuration error. */
+		if (transport_priority(&tc, prio, sizeof prio, &cause) != 0) {
+			snprintf(t->last_reason, sizeof t->last_reason, "%s",
+			    cause != NULL ? cause : "bad TLS settings");
+			log_err("%s: %s", tunnel_name(t), t->last_reason);
+			free(cause);
+			tunnel_set_state(t, TUN_ERROR, NULL);
+			return;
+		}
+	}
 	log_info("%s: connecting to=%s port=%u%s%s engine=%s", tunnel_name(t),
 	    t->host, port, tc.proxy_host != NULL ? " proxy=" : "",
 	    tc.proxy_host != NULL ? tc.proxy_host : "", t->ops->name);
