@@ -4,7 +4,6 @@
 #include <sys/queue.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "iface.h"
 #include "lang.h"
+#include "cause.h"
 #include "log.h"
 #include "store.h"
 #include "views.h"
@@ -32,19 +32,6 @@ static char *iface_path;
 static int iface_suspended;
 static void (*iface_change_cb)(void *, struct iface *);
 static void *iface_change_arg;
-
-static void __attribute__((format(printf, 2, 3)))
-iface_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
 
 void
 iface_init(struct event_base *base, const char *config_path)
@@ -161,12 +148,12 @@ iface_validate(const struct iface *self, const struct iface_config *cfg,
 	int id;
 
 	if (*name == '\0') {
-		iface_cause(cause, "name is empty");
+		cause_set(cause, "name is empty");
 		return -1;
 	}
 	TAILQ_FOREACH(o, &iface_list, entry) {
 		if (o != self && strcmp(cfg_get(&o->cfg, P_NAME), name) == 0) {
-			iface_cause(cause, "an interface named %s already exists",
+			cause_set(cause, "an interface named %s already exists",
 			    name);
 			return -1;
 		}
@@ -176,7 +163,7 @@ iface_validate(const struct iface *self, const struct iface_config *cfg,
 	for (id = 0; id < P__COUNT; id++) {
 		if ((prop_table[id].flags & PF_REQUIRED) &&
 		    *cfg_get(cfg, id) == '\0') {
-			iface_cause(cause, "%s must be set to enable %s",
+			cause_set(cause, "%s must be set to enable %s",
 			    prop_table[id].name, name);
 			return -1;
 		}
@@ -209,7 +196,7 @@ iface_add(const struct iface_config *cfg, char **cause)
 	int n;
 
 	if ((ifc = calloc(1, sizeof *ifc)) == NULL) {
-		iface_cause(cause, "out of memory");
+		cause_set(cause, "out of memory");
 		return -1;
 	}
 	cfg_copy(&ifc->cfg, cfg);
@@ -305,12 +292,12 @@ iface_save(char **cause)
 	if (iface_path == NULL)
 		return 0;
 	if ((out = evbuffer_new()) == NULL) {
-		iface_cause(cause, "out of memory");
+		cause_set(cause, "out of memory");
 		return -1;
 	}
 	if (iface_export(out) != 0) {
 		evbuffer_free(out);
-		iface_cause(cause, "out of memory");
+		cause_set(cause, "out of memory");
 		return -1;
 	}
 	ret = store_write(iface_path, (const char *)evbuffer_pullup(out, -1),
