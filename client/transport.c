@@ -118,6 +118,7 @@ struct transport {
 	int			 busy;
 	int			 freed;
 	char			 cause[TRANSPORT_CAUSE_MAX];
+	char			 ioerr[128];
 	uint8_t			 rbuf[TRANSPORT_READ_SIZE];
 };
 
@@ -825,6 +826,40 @@ transport_tls_error(int ret)
 	return gnutls_strerror(ret);
 }
 
+/*
+ * Why a TLS send or receive failed: the server's alert when it sent one
+ * before closing (a TLS 1.3 server refuses a client certificate only after
+ * the handshake), else the socket's errno, else GnuTLS's text.
+ */
+static const char *
+transport_tls_io_error(struct transport *t, int ret, int saved_errno)
+{
+	ssize_t	n;
+
+	if (ret == GNUTLS_E_PUSH_ERROR) {
+		n = gnutls_record_recv(t->tls, t->rbuf, sizeof t->rbuf);
+		if (n == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			ret = (int)n;
+	}
+	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		snprintf(t->ioerr, sizeof t->ioerr, "the server sent alert "
+		    "\"%s\"", gnutls_alert_get_name(gnutls_alert_get(t->tls)));
+		return t->ioerr;
+	}
+	if ((ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR) &&
+	    saved_errno != 0)
+		return strerror(saved_errno);
+	return gnutls_strerror(ret);
+}
+
+static int
+transport_is_ip(const char *s)
+{
+	uint8_t	a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
 /* Set up the GnuTLS session on the connected socket and start the handshake. */
 static void
 transport_tls_start(struct transport *t)
@@ -879,7 +914,9 @@ transport_tls_start(struct transport *t)
 		return;
 	}
 	ret = gnutls_credentials_set(t->tls, GNUTLS_CRD_CERTIFICATE, t->cred);
-	if (ret >= 0 && t->sni != NULL && *t->sni != '\0')
+	/* RFC 6066 3: literal addresses are not permitted as a HostName. */
+	if (ret >= 0 && t->sni != NULL && *t->sni != '\0' &&
+	    !transport_is_ip(t->sni))
 		ret = gnutls_server_name_set(t->tls, GNUTLS_NAME_DNS, t->sni,
 		    strlen(t->sni));
 	if (ret < 0) {
@@ -1153,6 +1190,7 @@ transport_tls_handshake(struct transport *t)
 	int		 ret;
 
 	do {
+		errno = 0;
 		ret = gnutls_handshake(t->tls);
 	} while (ret < 0 && !gnutls_error_is_fatal(ret) &&
 	    ret != GNUTLS_E_AGAIN);
@@ -1161,15 +1199,13 @@ transport_tls_handshake(struct transport *t)
 		return;
 	}
 	if (ret < 0) {
-		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
 			transport_fail(t, "TLS: handshake with %s failed: the "
-			    "server sent alert \"%s\"", t->peer,
-			    gnutls_alert_get_name(gnutls_alert_get(t->tls)));
-		else if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+			    "server closed the connection", t->peer);
+		else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 		    ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR)
-			transport_fail(t, "TLS: handshake with %s failed: the "
-			    "connection was closed (%s)", t->peer,
-			    transport_tls_error(ret));
+			transport_fail(t, "TLS: handshake with %s failed: %s",
+			    t->peer, transport_tls_io_error(t, ret, errno));
 		else
 			transport_fail(t, "TLS: handshake with %s failed: %s",
 			    t->peer, transport_tls_error(ret));
@@ -1220,6 +1256,7 @@ transport_tls_flush(struct transport *t)
 			len = t->tls_pending;
 		else if (len > TRANSPORT_READ_SIZE)
 			len = TRANSPORT_READ_SIZE;
+		errno = 0;
 		n = gnutls_record_send(t->tls, p, len);
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
 			t->tls_pending = len;
@@ -1228,7 +1265,7 @@ transport_tls_flush(struct transport *t)
 		t->tls_pending = 0;
 		if (n < 0) {
 			transport_fail(t, "TLS: send to %s failed: %s", t->peer,
-			    transport_tls_error((int)n));
+			    transport_tls_io_error(t, (int)n, errno));
 			return -1;
 		}
 		if (t->req_off < t->req_len)
@@ -1293,6 +1330,7 @@ transport_tls_read(struct transport *t)
 	int	ret;
 
 	for (;;) {
+		errno = 0;
 		n = gnutls_record_recv(t->tls, t->rbuf, sizeof t->rbuf);
 		if (n == GNUTLS_E_AGAIN)
 			return;
@@ -1318,13 +1356,10 @@ transport_tls_read(struct transport *t)
 				    "%s (without TLS close_notify)",
 				    t->state == TRANSPORT_HTTP ? " before "
 				    "answering SSTP_DUPLEX_POST" : "");
-			else if (n == GNUTLS_E_FATAL_ALERT_RECEIVED)
-				transport_fail(t, "TLS: the server sent alert "
-				    "\"%s\"", gnutls_alert_get_name(
-				    gnutls_alert_get(t->tls)));
 			else
 				transport_fail(t, "TLS: receive from %s failed: "
-				    "%s", t->peer, transport_tls_error((int)n));
+				    "%s", t->peer, transport_tls_io_error(t,
+				    (int)n, errno));
 			return;
 		}
 

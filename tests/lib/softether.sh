@@ -352,11 +352,12 @@ softether_up() {
 	chmod 600 "$dir/setup.vpncmd"
 	nsenter -t "$pid" -n -m "$SE_VPNCMD" "127.0.0.1:$port" /SERVER /PASSWORD: \
 	    "/IN:$dir/setup.vpncmd" "/OUT:$dir/setup.out" </dev/null >/dev/null 2>&1
-	t_log "$dir/setup.out" "vpncmd setup of $tag"
-	softether_vpncmd "$tag" "/HUB:$hub" /CMD UserGet "$user" >"$dir/check.out" 2>&1 ||
-	    t_fail "softether $tag: setup failed (user $user missing)"
-	softether_vpncmd "$tag" "/HUB:$hub" /CMD SecureNatStatusGet >>"$dir/check.out" 2>&1 ||
-	    t_fail "softether $tag: setup failed (SecureNAT)"
+	if ! softether_vpncmd "$tag" "/HUB:$hub" /CMD UserGet "$user" >"$dir/check.out" 2>&1 ||
+	    ! softether_vpncmd "$tag" "/HUB:$hub" /CMD SecureNatStatusGet >>"$dir/check.out" 2>&1; then
+		t_log "$dir/setup.out" "vpncmd setup of $tag"
+		t_log "$dir/check.out" "vpncmd check of $tag"
+		t_fail "softether $tag: setup with vpncmd failed (user $user or SecureNAT missing)"
+	fi
 	eval "$(cat "$dir/peer.env")"
 	softether_check_tls "$tag" || t_fail "softether $tag: TLS check with $SE_CA failed"
 	t_info "softether $tag up: $sip:$port ($hostname) ns=$ns in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s"

@@ -66,6 +66,11 @@ dial_drain_cb(void *arg)
 static void
 dial_error_cb(void *arg, const char *cause)
 {
+	/* How far TLS got, for tests of servers that do not speak SSTP. */
+	if (*transport_encoding(dial.t) != '\0') {
+		printf("encoding=%s\n", transport_encoding(dial.t));
+		fflush(stdout);
+	}
 	fprintf(stderr, "sstp-dial: %s\n", cause);
 	dial_finish(1);
 }
