@@ -375,8 +375,16 @@ pppd_log_line(struct ppp_engine *e, char *line)
 	if (n == 0)
 		return;
 	log_debug("%s: pppd: %s", e->ifname, line);
-	if (pppd_notable(line))
-		snprintf(e->lasterr, sizeof e->lasterr, "%s", line);
+	if (!pppd_notable(line))
+		return;
+	/*
+	 * "MS-CHAP authentication failed: E=691 ..." says more than the
+	 * "CHAP authentication failed" that follows it: keep the former.
+	 */
+	if (strstr(e->lasterr, "E=") != NULL && strstr(line, "E=") == NULL)
+		return;
+	snprintf(e->lasterr, sizeof e->lasterr, "%s%s", line,
+	    strstr(line, "E=691") != NULL ? " (bad user name or password)" : "");
 }
 
 static void

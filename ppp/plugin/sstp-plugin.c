@@ -57,6 +57,17 @@ static option_t sstp_options[] = {
 
 static int	sstp_send(const struct pppd_msg *);
 
+/* The kernel interface pppd made. */
+static const char *
+sstp_ifname(void)
+{
+#ifdef PPPD_V25
+	return ppp_ifname();
+#else
+	return ifname;
+#endif
+}
+
 /* Connect once (options are parsed after plugin_init) and say hello. */
 static int
 sstp_connect(void)
@@ -246,11 +257,10 @@ sstp_ip_up(void *arg, int unused)
 		return;
 	memset(&m, 0, sizeof m);
 	m.type = PPPD_MSG_IP_UP;
+	strlcpy(m.text, sstp_ifname(), sizeof m.text);
 #ifdef PPPD_V25
-	strlcpy(m.text, ppp_ifname(), sizeof m.text);
 	mtu = ppp_get_mtu(ppp_ifunit());
 #else
-	strlcpy(m.text, ifname, sizeof m.text);
 	mtu = netif_get_mtu(ifunit);
 #endif
 	m.local.s_addr = go->ouraddr;
@@ -272,11 +282,7 @@ sstp_ipv6_up(void *arg, int unused)
 		return;
 	memset(&m, 0, sizeof m);
 	m.type = PPPD_MSG_IPV6_UP;
-#ifdef PPPD_V25
-	strlcpy(m.text, ppp_ifname(), sizeof m.text);
-#else
-	strlcpy(m.text, ifname, sizeof m.text);
-#endif
+	strlcpy(m.text, sstp_ifname(), sizeof m.text);
 	memcpy(m.local_iid, &ipv6cp_gotoptions[0].ourid, 8);
 	memcpy(m.remote_iid, &ipv6cp_hisoptions[0].hisid, 8);
 	(void)sstp_send(&m);

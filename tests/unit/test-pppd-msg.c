@@ -8,6 +8,7 @@
 #include <nettle/md4.h>
 #include <nettle/sha1.h>
 
+#include "mschap.h"
 #include "pppd_msg.h"
 #include "t.h"
 
@@ -73,6 +74,19 @@ password_hash_hash(const char *password, uint8_t out[16])
 	md4_digest(&c, 16, out);
 }
 
+/* mppe_send_key and mppe_recv_key as pppd sets them after MS-CHAPv2. */
+static void
+pppd_client_keys(const char *password, const uint8_t ntresp[24],
+    uint8_t send[16], uint8_t recv[16])
+{
+	uint8_t hh[16], master[16];
+
+	password_hash_hash(password, hh);
+	get_master_key(hh, ntresp, master);
+	get_start_key(master, magic2, send);
+	get_start_key(master, magic3, recv);
+}
+
 /* The plugin's side: keys as pppd holds them -> AUTH_UP on the wire. */
 static int
 plugin_auth_up(const uint8_t send[16], const uint8_t recv[16], uint8_t *wire,
@@ -116,6 +130,16 @@ test_rfc3079(void)
 	T_EQ_MEM(recv, want, 16);
 	T_CHECK(memcmp(send, want, 16) != 0);
 
+	/* The NT-Response itself, from the RFC's challenges (RFC 2759 9.2). */
+	{
+		uint8_t ac[16], pc[16], nt[24];
+
+		t_unhex("5B5D7C7D7B3F2F3E3C2C602132262628", ac, 16);
+		t_unhex("21402324255E262A28295F2B3A337C7E", pc, 16);
+		mschap2_nt_response(ac, pc, "User", "clientPass", nt);
+		T_EQ_MEM(nt, ntresp, 24);
+	}
+
 	n = plugin_auth_up(send, recv, wire, sizeof wire);
 	T_EQ_INT(n, 4 + 3 + 18 + 18);
 	T_EQ_INT(pppd_msg_decode(&m, wire, (size_t)n), 0);
@@ -125,22 +149,26 @@ test_rfc3079(void)
 	/* The client's HLAK: MasterSendKey || MasterReceiveKey. */
 	T_EQ_MEM(hlak, send, 16);
 	T_EQ_MEM(hlak + 16, recv, 16);
+	/* The same HLAK the built-in engine computes (ppp/mschap). */
+	{
+		uint8_t builtin[MSCHAP_HLAK_LEN];
+
+		mschap2_hlak("clientPass", ntresp, builtin);
+		T_EQ_MEM(hlak, builtin, 32);
+	}
 }
 
 static void
 test_sstp_notes_vector(void)
 {
-	uint8_t hh[16], ntresp[24], master[16], send[16], recv[16], want[32];
+	uint8_t ntresp[24], send[16], recv[16], want[32];
 	uint8_t wire[PPPD_MSG_MAX], hlak[32];
 	struct pppd_msg m;
 	int n;
 
 	/* The MS-CHAPv2 key example of the SSTP notes (send and receive). */
-	password_hash_hash("DukeNuke3D", hh);
 	t_unhex("859a0c0ece474df20d0ae831ac3ae3d24f826e93679e36bc", ntresp, 24);
-	get_master_key(hh, ntresp, master);
-	get_start_key(master, magic2, send);
-	get_start_key(master, magic3, recv);
+	pppd_client_keys("DukeNuke3D", ntresp, send, recv);
 	t_unhex("000bc1dea2cb8516bc77f552b9ec5a03"
 	    "93d92706f513a2ea50f8cd9469573cdb", want, 32);
 	T_EQ_MEM(send, want, 16);
@@ -151,6 +179,12 @@ test_sstp_notes_vector(void)
 	T_EQ_INT(pppd_msg_decode(&m, wire, (size_t)n), 0);
 	T_EQ_INT(pppd_msg_hlak(&m, hlak), 1);
 	T_EQ_MEM(hlak, want, 32);
+	{
+		uint8_t builtin[MSCHAP_HLAK_LEN];
+
+		mschap2_hlak("DukeNuke3D", ntresp, builtin);
+		T_EQ_MEM(hlak, builtin, 32);
+	}
 
 	/* PAP, CHAP: no key, the daemon uses no HLAK (zeros). */
 	m.auth = PPPD_AUTH_PAP;
