@@ -75,6 +75,7 @@ struct tunnel {
 	char			 reason[256];
 	struct timer		 stop_timer;	/* orderly disconnect guard */
 	int			 restart_now;	/* reconfigured: go again at once */
+	int			 shutting_down;	/* daemon exit: never again */
 
 	/* Reconnecting. */
 	struct timer		 retry_timer;
@@ -677,7 +678,7 @@ tunnel_down_cb(void *arg)
 	log_info("%s: down reason=\"%s\"%s", tunnel_name(t), t->reason,
 	    was_up ? "" : " (never up)");
 
-	if (cfg_bool(&t->cfg, P_DISABLED)) {
+	if (cfg_bool(&t->cfg, P_DISABLED) || t->shutting_down) {
 		tunnel_set_state(t, TUN_DISABLED, NULL);
 		return;
 	}
@@ -918,7 +919,7 @@ tunnel_stop(struct tunnel *t, const char *reason)
 	if (t->tr == NULL) {
 		/* Waiting or dialing: nothing to end, keep the last reason. */
 		t->restart_now = 0;
-		if (cfg_bool(&t->cfg, P_DISABLED))
+		if (cfg_bool(&t->cfg, P_DISABLED) || t->shutting_down)
 			tunnel_set_state(t, TUN_DISABLED, NULL);
 		else
 			tunnel_idle(t);
@@ -976,6 +977,22 @@ tunnel_free(struct tunnel *t)
 	free(t);
 }
 
+void
+tunnel_shutdown(struct tunnel *t)
+{
+	if (t->shutting_down)
+		return;
+	t->shutting_down = 1;
+	t->restart_now = 0;
+	tunnel_stop(t, "sstpcd is shutting down");
+}
+
+int
+tunnel_quiet(const struct tunnel *t)
+{
+	return t->tr == NULL && t->dod_fd == -1;
+}
+
 /* Does a change of property 'id' need a new connection? */
 static int
 tunnel_prop_matters(int id)
@@ -996,6 +1013,8 @@ tunnel_reconfigure(struct tunnel *t, const struct iface_config *cfg)
 	cfg_clear(&t->cfg);
 	cfg_copy(&t->cfg, cfg);
 
+	if (t->shutting_down)
+		return;
 	if (cfg_bool(&t->cfg, P_DISABLED)) {
 		if (!was_disabled)
 			tunnel_stop(t, "disabled");

@@ -643,9 +643,27 @@ main(void)
 		run_for(1200);
 	}
 
-	/* Free while up: everything released at once. */
+	/* Daemon exit: orderly, quiet afterwards, never again. */
 	set(&c, "tls-version", "any");
 	tunnel_reconfigure(t, &c);
+	bring_up();
+	T_EQ_INT(tunnel_quiet(t), 0);
+	n = ss_disconnects;
+	tunnel_shutdown(t);
+	T_EQ_INT(ss_disconnects, n + 1);
+	run_now();
+	T_EQ_INT(tunnel_quiet(t), 1);
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "disabled");
+	T_EQ_STR(st.last_disconnect_reason, "sstpcd is shutting down");
+	n = tr_new;
+	tunnel_reconfigure(t, &c);
+	run_for(1200);
+	T_EQ_INT(tr_new, n);
+	tunnel_free(t);
+
+	/* Free while up: everything released at once. */
+	t = tunnel_new(base, &c, state_cb, NULL);
 	bring_up();
 	n = routes_freed;
 	tunnel_free(t);
