@@ -362,6 +362,20 @@ set(struct iface_config *c, const char *name, const char *value)
 	free(out);
 }
 
+/* A small file's text, or "" when it cannot be read. */
+static void
+slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f;
+	size_t len = 0;
+
+	if ((f = fopen(path, "r")) != NULL) {
+		len = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	buf[len] = '\0';
+}
+
 static void
 bring_up(void)
 {
@@ -595,7 +609,6 @@ main(void)
 	{
 		char dir[128], path[256], buf[512];
 		FILE *f;
-		size_t len;
 
 		snprintf(dir, sizeof dir, "/tmp/test-tunnel.%d", (int)getpid());
 		mkdir(dir, 0700);
@@ -619,22 +632,12 @@ main(void)
 		bring_up();
 		run_for(400);
 		snprintf(path, sizeof path, "%s/up.out", dir);
-		buf[0] = '\0';
-		if ((f = fopen(path, "r")) != NULL) {
-			len = fread(buf, 1, sizeof buf - 1, f);
-			buf[len] = '\0';
-			fclose(f);
-		}
+		slurp(path, buf, sizeof buf);
 		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
 		tr_cb.error_cb(tr_arg, "gone");
 		run_for(400);
 		snprintf(path, sizeof path, "%s/down.out", dir);
-		buf[0] = '\0';
-		if ((f = fopen(path, "r")) != NULL) {
-			len = fread(buf, 1, sizeof buf - 1, f);
-			buf[len] = '\0';
-			fclose(f);
-		}
+		slurp(path, buf, sizeof buf);
 		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
 		snprintf(path, sizeof path, "rm -rf %s", dir);
 		T_EQ_INT(system(path), 0);
