@@ -230,11 +230,19 @@ mon() {
 is_up() { [ "$(mon "$1" status)" = connected ] && ip -n "$CNS" link show "$1" >/dev/null 2>&1; }
 is_gone() { ! ip -n "$CNS" link show "$1" >/dev/null 2>&1; }
 
-# up_wait NAME TIMEOUT: poll every 20 ms
+# up_wait NAME TIMEOUT: poll every 20 ms; every second, give up early on an
+# sstpcd without the built-in engine (what it reports, the numbers so far)
 up_wait() {
-	local i n=$(($2 * 50))
+	local i n=$(($2 * 50)) m
 	for ((i = 0; i < n; i++)); do
 		is_up "$1" && return 0
+		if [ $((i % 50)) = 49 ]; then
+			m=$(ctl /interface sstp-client monitor "$1" once 2>&1)
+			if [[ $m == *"not built"* ]] || grep -q "$1: .*not built" "$T_DIR/d/sstpcd.log"; then
+				results_write
+				t_skip "this sstpcd has no built-in PPP engine (hub numbers only)"
+			fi
+		fi
 		sleep 0.02
 	done
 	return 1
