@@ -118,6 +118,7 @@ struct transport {
 	int			 busy;
 	int			 freed;
 	char			 cause[TRANSPORT_CAUSE_MAX];
+	char			 ioerr[128];
 	uint8_t			 rbuf[TRANSPORT_READ_SIZE];
 };
 
@@ -351,21 +352,34 @@ transport_deadline_start(struct transport *t, unsigned int ms)
 	event_add(t->ev_deadline, &tv);
 }
 
+/* "30 s", "1.5 s": a timeout for messages. */
+static const char *
+transport_duration(unsigned int ms, char *buf, size_t cap)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, cap, "%u s", ms / 1000);
+	else
+		snprintf(buf, cap, "%u.%u s", ms / 1000, (ms % 1000) / 100);
+	return buf;
+}
+
 static void
 transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct transport	*t = arg;
-	unsigned int		 s = t->connect_timeout_ms / 1000;
+	char			 d[32];
+	const char		*s;
 
+	s = transport_duration(t->connect_timeout_ms, d, sizeof d);
 	switch (t->state) {
 	case TRANSPORT_RESOLVE:
 		transport_fail(t, "cannot resolve %s: no answer from the name "
-		    "servers within %u s",
+		    "servers within %s",
 		    t->proxy_host != NULL ? t->proxy_host : t->host, s);
 		break;
 	case TRANSPORT_CONNECT:
 		transport_fail(t, "cannot connect to %s%s: no answer within "
-		    "%u s%s%s", t->proxy_host != NULL ? "proxy " : "",
+		    "%s%s%s", t->proxy_host != NULL ? "proxy " : "",
 		    t->proxy_host != NULL ? t->proxy_host : t->host, s,
 		    t->attempt_errors[0] != '\0' ? " (" : "",
 		    t->attempt_errors[0] != '\0' ? t->attempt_errors : "");
@@ -374,16 +388,17 @@ transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 			    strlen(t->cause) - 1);
 		break;
 	case TRANSPORT_PROXY:
-		transport_fail(t, "proxy %s did not answer CONNECT within %u s",
+		transport_fail(t, "proxy %s did not answer CONNECT within %s",
 		    t->peer, s);
 		break;
 	case TRANSPORT_TLS:
-		transport_fail(t, "TLS: handshake with %s timed out after %u s",
+		transport_fail(t, "TLS: handshake with %s timed out after %s",
 		    t->peer, s);
 		break;
 	case TRANSPORT_HTTP:
 		transport_fail(t, "server did not answer SSTP_DUPLEX_POST "
-		    "within %u s", t->http_timeout_ms / 1000);
+		    "within %s", transport_duration(t->http_timeout_ms, d,
+		    sizeof d));
 		break;
 	default:
 		break;
@@ -825,6 +840,40 @@ transport_tls_error(int ret)
 	return gnutls_strerror(ret);
 }
 
+/*
+ * Why a TLS send or receive failed: the server's alert when it sent one
+ * before closing (a TLS 1.3 server refuses a client certificate only after
+ * the handshake), else the socket's errno, else GnuTLS's text.
+ */
+static const char *
+transport_tls_io_error(struct transport *t, int ret, int saved_errno)
+{
+	ssize_t	n;
+
+	if (ret == GNUTLS_E_PUSH_ERROR) {
+		n = gnutls_record_recv(t->tls, t->rbuf, sizeof t->rbuf);
+		if (n == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			ret = (int)n;
+	}
+	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		snprintf(t->ioerr, sizeof t->ioerr, "the server sent alert "
+		    "\"%s\"", gnutls_alert_get_name(gnutls_alert_get(t->tls)));
+		return t->ioerr;
+	}
+	if ((ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR) &&
+	    saved_errno != 0)
+		return strerror(saved_errno);
+	return gnutls_strerror(ret);
+}
+
+static int
+transport_is_ip(const char *s)
+{
+	uint8_t	a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
 /* Set up the GnuTLS session on the connected socket and start the handshake. */
 static void
 transport_tls_start(struct transport *t)
@@ -879,7 +928,9 @@ transport_tls_start(struct transport *t)
 		return;
 	}
 	ret = gnutls_credentials_set(t->tls, GNUTLS_CRD_CERTIFICATE, t->cred);
-	if (ret >= 0 && t->sni != NULL && *t->sni != '\0')
+	/* RFC 6066 3: literal addresses are not permitted as a HostName. */
+	if (ret >= 0 && t->sni != NULL && *t->sni != '\0' &&
+	    !transport_is_ip(t->sni))
 		ret = gnutls_server_name_set(t->tls, GNUTLS_NAME_DNS, t->sni,
 		    strlen(t->sni));
 	if (ret < 0) {
@@ -1153,6 +1204,7 @@ transport_tls_handshake(struct transport *t)
 	int		 ret;
 
 	do {
+		errno = 0;
 		ret = gnutls_handshake(t->tls);
 	} while (ret < 0 && !gnutls_error_is_fatal(ret) &&
 	    ret != GNUTLS_E_AGAIN);
@@ -1161,15 +1213,13 @@ transport_tls_handshake(struct transport *t)
 		return;
 	}
 	if (ret < 0) {
-		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
 			transport_fail(t, "TLS: handshake with %s failed: the "
-			    "server sent alert \"%s\"", t->peer,
-			    gnutls_alert_get_name(gnutls_alert_get(t->tls)));
-		else if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+			    "server closed the connection", t->peer);
+		else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 		    ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR)
-			transport_fail(t, "TLS: handshake with %s failed: the "
-			    "connection was closed (%s)", t->peer,
-			    transport_tls_error(ret));
+			transport_fail(t, "TLS: handshake with %s failed: %s",
+			    t->peer, transport_tls_io_error(t, ret, errno));
 		else
 			transport_fail(t, "TLS: handshake with %s failed: %s",
 			    t->peer, transport_tls_error(ret));
@@ -1220,6 +1270,7 @@ transport_tls_flush(struct transport *t)
 			len = t->tls_pending;
 		else if (len > TRANSPORT_READ_SIZE)
 			len = TRANSPORT_READ_SIZE;
+		errno = 0;
 		n = gnutls_record_send(t->tls, p, len);
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
 			t->tls_pending = len;
@@ -1228,7 +1279,7 @@ transport_tls_flush(struct transport *t)
 		t->tls_pending = 0;
 		if (n < 0) {
 			transport_fail(t, "TLS: send to %s failed: %s", t->peer,
-			    transport_tls_error((int)n));
+			    transport_tls_io_error(t, (int)n, errno));
 			return -1;
 		}
 		if (t->req_off < t->req_len)
@@ -1293,6 +1344,7 @@ transport_tls_read(struct transport *t)
 	int	ret;
 
 	for (;;) {
+		errno = 0;
 		n = gnutls_record_recv(t->tls, t->rbuf, sizeof t->rbuf);
 		if (n == GNUTLS_E_AGAIN)
 			return;
@@ -1318,13 +1370,10 @@ transport_tls_read(struct transport *t)
 				    "%s (without TLS close_notify)",
 				    t->state == TRANSPORT_HTTP ? " before "
 				    "answering SSTP_DUPLEX_POST" : "");
-			else if (n == GNUTLS_E_FATAL_ALERT_RECEIVED)
-				transport_fail(t, "TLS: the server sent alert "
-				    "\"%s\"", gnutls_alert_get_name(
-				    gnutls_alert_get(t->tls)));
 			else
 				transport_fail(t, "TLS: receive from %s failed: "
-				    "%s", t->peer, transport_tls_error((int)n));
+				    "%s", t->peer, transport_tls_io_error(t,
+				    (int)n, errno));
 			return;
 		}
 

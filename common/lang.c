@@ -191,8 +191,8 @@ lang_at(const char *msg, int column)
 	return s;
 }
 
-static int
-errf(char **cause, int column, const char *fmt, ...)
+int
+lang_errf(char **cause, int column, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
@@ -201,9 +201,13 @@ errf(char **cause, int column, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
 	va_end(ap);
-	if (cause != NULL)
-		*cause = msg != NULL ? lang_at(msg, column) : NULL;
-	free(msg);
+	if (cause == NULL)
+		free(msg);
+	else if (column > 0 && msg != NULL) {
+		*cause = lang_at(msg, column);
+		free(msg);
+	} else
+		*cause = msg;
 	return -1;
 }
 
@@ -255,13 +259,13 @@ lex_string(const char *line, size_t len, size_t *pos, char **cause)
 				break;
 			}
 			free(out);
-			errf(cause, (int)i - 1, "bad escape sequence");
+			lang_errf(cause, (int)i - 1, "bad escape sequence");
 			return NULL;
 		}
 	}
 	if (i >= len) {
 		free(out);
-		errf(cause, (int)*pos + 1, "unterminated string");
+		lang_errf(cause, (int)*pos + 1, "unterminated string");
 		return NULL;
 	}
 	out[o] = '\0';
@@ -468,12 +472,12 @@ resolve(const struct cands *c, const char *word, int col, const char *what,
 
 	i = cands_match(c, word, amb, sizeof amb);
 	if (i == -2)
-		return errf(cause, col, "ambiguous %s: candidates %s", what,
+		return lang_errf(cause, col, "ambiguous %s: candidates %s", what,
 		    amb);
 	if (i < 0) {
 		if (strcmp(what, "command") == 0)
-			return errf(cause, col, "bad command name %s", word);
-		return errf(cause, col, "no such %s: %s", what, word);
+			return lang_errf(cause, col, "bad command name %s", word);
+		return lang_errf(cause, col, "no such %s: %s", what, word);
 	}
 	return c->val[i];
 }
@@ -613,14 +617,14 @@ parse_cond(struct parser *p)
 			return NULL;
 		if (TOK(p)->type != T_RPAREN) {
 			expr_free(e);
-			errf(p->cause, TOK(p)->col, "expected ')'");
+			lang_errf(p->cause, TOK(p)->col, "expected ')'");
 			return NULL;
 		}
 		p->i++;
 		return e;
 	}
 	if (k->type != T_WORD) {
-		errf(p->cause, k->col, "expected property name");
+		lang_errf(p->cause, k->col, "expected property name");
 		return NULL;
 	}
 	prop_cands(&c, 1);
@@ -636,7 +640,7 @@ parse_cond(struct parser *p)
 	p->i++;
 	v = TOK(p);
 	if (!is_value_tok(v)) {
-		errf(p->cause, v->col, "expected value");
+		lang_errf(p->cause, v->col, "expected value");
 		return NULL;
 	}
 	p->i++;
@@ -652,7 +656,7 @@ parse_cond(struct parser *p)
 		regerror(rc, &e->re, buf, sizeof buf);
 		e->op = E_EQ;
 		expr_free(e);
-		errf(p->cause, v->col, "bad regular expression: %s", buf);
+		lang_errf(p->cause, v->col, "bad regular expression: %s", buf);
 		return NULL;
 	}
 	return e;
@@ -735,13 +739,13 @@ add_items(struct lang_cmd *cmd, const struct tok *k, char **cause)
 	long		 n;
 
 	if (*k->text == '\0')
-		return errf(cause, k->col, "expected item");
+		return lang_errf(cause, k->col, "expected item");
 	for (s = k->text; ; s = e + 1) {
 		e = strchr(s, ',');
 		if (e == NULL)
 			e = s + strlen(s);
 		if (e == s)
-			return errf(cause, k->col + (int)(s - k->text),
+			return lang_errf(cause, k->col + (int)(s - k->text),
 			    "expected item");
 		cmd->items = realloc(cmd->items,
 		    (cmd->nitems + 1) * sizeof *cmd->items);
@@ -775,7 +779,7 @@ parse_find(struct parser *p, struct lang_cmd *cmd)
 	k = TOK(p);
 	if (k->type != T_WORD || strncmp("find", k->text, strlen(k->text)) ||
 	    strlen(k->text) < 1)
-		return errf(p->cause, k->col, "expected find");
+		return lang_errf(p->cause, k->col, "expected find");
 	p->i++;
 	if (TOK(p)->type == T_WORD && strcmp(TOK(p)->text, "where") == 0)
 		p->i++;
@@ -784,7 +788,7 @@ parse_find(struct parser *p, struct lang_cmd *cmd)
 	else if ((cmd->find = parse_or(p)) == NULL)
 		return -1;
 	if (TOK(p)->type != T_RBRACK)
-		return errf(p->cause, TOK(p)->col, "expected ']'");
+		return lang_errf(p->cause, TOK(p)->col, "expected ']'");
 	p->i++;
 	cmd->have_items = 1;
 	return 0;
@@ -801,14 +805,14 @@ parse_props(struct parser *p, struct lang_cmd *cmd)
 	prop_cands(&c, 0);
 	while ((k = TOK(p))->type != T_EOL) {
 		if (k->type != T_WORD || TOKAT(p, 1)->type != T_EQ)
-			return errf(p->cause, k->col,
+			return lang_errf(p->cause, k->col,
 			    "expected end of command");
 		if ((id = resolve(&c, k->text, k->col, "property",
 		    p->cause)) < 0)
 			return -1;
 		v = TOKAT(p, 2);
 		if (!is_value_tok(v))
-			return errf(p->cause, v->col, "expected value");
+			return lang_errf(p->cause, v->col, "expected value");
 		p->i += 3;
 		free(cmd->val[id]);
 		cmd->val[id] = NULL;
@@ -816,7 +820,7 @@ parse_props(struct parser *p, struct lang_cmd *cmd)
 		if (*v->text == '\0')
 			continue;	/* empty: back to the default */
 		if (prop_check(id, v->text, &out, &why) != 0) {
-			errf(p->cause, v->col, "%s", why ? why : "bad value");
+			lang_errf(p->cause, v->col, "%s", why ? why : "bad value");
 			free(why);
 			return -1;
 		}
@@ -861,28 +865,28 @@ parse_opts(struct parser *p, struct lang_cmd *cmd)
 	opt_cands(o, &c);
 	while ((k = TOK(p))->type != T_EOL) {
 		if (k->type != T_WORD)
-			return errf(p->cause, k->col,
+			return lang_errf(p->cause, k->col,
 			    "expected end of command");
 		i = cands_match(&c, k->text, amb, sizeof amb);
 		if (i == -2)
-			return errf(p->cause, k->col,
+			return lang_errf(p->cause, k->col,
 			    "ambiguous argument: candidates %s", amb);
 		if (i < 0)
-			return errf(p->cause, k->col,
+			return lang_errf(p->cause, k->col,
 			    "expected end of command");
 		p->i++;
 		if (c.val[i] == O_WHERE) {
 			if ((cmd->where = parse_or(p)) == NULL)
 				return -1;
 			if (TOK(p)->type != T_EOL)
-				return errf(p->cause, TOK(p)->col,
+				return lang_errf(p->cause, TOK(p)->col,
 				    "expected end of command");
 			break;
 		}
 		if (c.val[i] == O_PROPLIST) {
 			if (TOK(p)->type != T_EQ ||
 			    !is_value_tok(TOKAT(p, 1)))
-				return errf(p->cause, TOK(p)->col,
+				return lang_errf(p->cause, TOK(p)->col,
 				    "expected proplist=NAME,...");
 			if (parse_proplist(p, cmd, TOKAT(p, 1)) != 0)
 				return -1;
@@ -890,7 +894,7 @@ parse_opts(struct parser *p, struct lang_cmd *cmd)
 			continue;
 		}
 		if (TOK(p)->type == T_EQ)
-			return errf(p->cause, TOK(p)->col,
+			return lang_errf(p->cause, TOK(p)->col,
 			    "expected end of command");
 		if (c.val[i] != O_IGNORED)
 			cmd->opts |= c.val[i];
@@ -932,7 +936,7 @@ parse_path(struct parser *p, int *m, const struct lang_verb **verb)
 			else if (v & CV_MENU)
 				*m = v & ~CV_MENU;
 			else if (*e != '\0')
-				return errf(p->cause, col,
+				return lang_errf(p->cause, col,
 				    "bad command name %s", lang_verbs[v].name);
 			else {
 				*verb = &lang_verbs[v];
@@ -991,7 +995,7 @@ lang_parse(int menu, const char *line, char **cause)
 		goto fail;
 	if (cmd->verb == NULL) {
 		if (TOK(&p)->type != T_EOL) {
-			errf(cause, TOK(&p)->col, "expected command name");
+			lang_errf(cause, TOK(&p)->col, "expected command name");
 			goto fail;
 		}
 		cmd->menu = cmd->new_menu = m;
@@ -1016,7 +1020,7 @@ lang_parse(int menu, const char *line, char **cause)
 				goto fail;
 			p.i++;
 		} else {
-			errf(cause, k->col, "expected item (a number of the "
+			lang_errf(cause, k->col, "expected item (a number of the "
 			    "last print, a name or [find ...])");
 			goto fail;
 		}
@@ -1029,7 +1033,7 @@ lang_parse(int menu, const char *line, char **cause)
 			goto fail;
 	}
 	if (TOK(&p)->type != T_EOL) {
-		errf(cause, TOK(&p)->col, "expected end of command");
+		lang_errf(cause, TOK(&p)->col, "expected end of command");
 		goto fail;
 	}
 	toks_free(&p.t);
@@ -1175,6 +1179,10 @@ analyse(int menu, const char *line, size_t len, struct ctx *cx)
 	} else if ((cx->verb->flags & LANG_VF_ITEMS) &&
 	    p.i == p.t.n - 1) {
 		cx->kind = CX_ITEMS;
+		if ((comma = strrchr(cx->word, ',')) != NULL) {
+			cx->start = ws + (comma - cx->word) + 1;
+			goto cut;
+		}
 		goto out;
 	} else if (cx->verb->flags & LANG_VF_PROPS)
 		cx->kind = CX_PROPS;

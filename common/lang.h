@@ -105,6 +105,9 @@ void	lang_cmd_free(struct lang_cmd *cmd);
 
 /* Format " (line 1 column N)" onto msg: returns a new malloc'ed string. */
 char	*lang_at(const char *msg, int column);
+/* A malloc'ed message in *cause, with its place when column > 0; -1. */
+int	lang_errf(char **cause, int column, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /*
  * Completion of the word ending at 'len' in 'line' (the text before the

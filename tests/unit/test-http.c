@@ -177,6 +177,22 @@ test_parse(void)
 	T_EQ_INT(ret, -EPROTO);
 	T_CHECK(cause != NULL && strstr(cause, "SSH-2.0") != NULL);
 	free(cause);
+	/* Not HTTP at all is seen at once, without waiting for a blank line. */
+	for (step = 1; step < 12; step++) {
+		ret = feed(r, "<!DOCTYPE HTML PUBLIC>\r\n<HTML>", step, &tail,
+		    &cause);
+		T_EQ_INT(ret, -EPROTO);
+		T_CHECK(cause != NULL && strncmp(cause, "not an HTTP answer: \"<",
+		    22) == 0);
+		free(cause);
+	}
+	T_EQ_INT(feed(r, "SSTP_DUPLEX_POST /sra_x/ HTTP/1.1\r\nHost: a", 100,
+	    &tail, &cause), -EPROTO);
+	T_EQ_STR(cause, "not an HTTP answer: \"SSTP_DUPLEX_POST /sra_x/ HTTP/1.1\"");
+	free(cause);
+	T_EQ_INT(feed(r, "HTTX", 1, &tail, &cause), -EPROTO);
+	T_EQ_STR(cause, "not an HTTP answer: \"HTTX\"");
+	free(cause);
 	T_EQ_INT(feed(r, "HTTP/1.1 20 OK\r\n\r\n", 100, &tail, &cause), -EPROTO);
 	free(cause);
 	T_EQ_INT(feed(r, "HTTP/1.1 2000 OK\r\n\r\n", 100, &tail, &cause), -EPROTO);
