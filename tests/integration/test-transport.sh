@@ -1,7 +1,8 @@
 #!/bin/bash
 # test-transport.sh - the real transport (tests/tools/sstp-dial) against SoftEther
-# with certificate checks on: by IP with the CA file, by DNS name with SNI, TLS
-# 1.2 and 1.3, pinning, through tinyproxy with and without Basic auth; and the
+# with certificate checks on, up to the SSTP Connect Ack and the first PPP frames:
+# by IP with the CA file, by DNS name with SNI, TLS 1.2 and 1.3, pinning,
+# through tinyproxy with and without Basic auth; and the
 # clear errors: wrong CA, wrong name, pin mismatch, closed port, unknown name,
 # no answer, refusing proxy, 407.
 # timeout: 240
@@ -44,10 +45,23 @@ dial() {
 	rc=$?
 	t_info "sstp-dial $*: rc=$rc: $out"
 }
+# ok NS ARG...: up to HTTP 200; call NS ARG...: on to the SSTP Connect Ack,
+# an LCP exchange (the first PPP frames) and an orderly disconnect.
 ok() {
-	dial "$@"
+	local ns=$1
+	shift
+	dial "$ns" --http-only "$@"
 	[ "$rc" = 0 ] || t_fail "sstp-dial $* failed ($rc): $out"
 	t_assert_match "$out" "http=200" "$*"
+}
+call() {
+	dial "$@" --frames 2
+	[ "$rc" = 0 ] || t_fail "sstp-dial $* failed ($rc): $out"
+	t_assert_match "$out" "http=200" "$*"
+	t_assert_match "$out" "sstp=acked" "Call Connect Ack for $*"
+	# SoftEther sends its LCP Configure-Request (and acks ours, in any order)
+	t_assert_match "$out" "ppp-frame=ff03c02101" "LCP Configure-Request for $*"
+	t_assert_match "$out" "sstp=closed reason=\"disconnected\"" "disconnect for $*"
 }
 ko() { # NS REGEX ARG...
 	local ns=$1 re=$2
@@ -58,14 +72,14 @@ ko() { # NS REGEX ARG...
 }
 
 # Direct, by IP, the certificate's IP SAN checked against the CA file.
-ok "$sns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA"
+call "$sns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA"
 t_assert_match "$out" "peer=$SE_HOST:$SE_PORT" "peer address"
 t_assert_match "$out" "encoding=TLSv1\.[23] " "encoding"
 t_assert_match "$out" "cert-sha256=$want_sha256" "leaf SHA-256"
 t_assert_match "$out" "cert-sha1=$want_sha1" "leaf SHA-1"
 
 # By DNS name (the namespace's hosts file), with SNI; "[v4]" and host:port forms.
-ok "$sns" --host "$SE_HOSTNAME" --port "$SE_PORT" --ca "$SE_CA" --sni "$SE_HOSTNAME"
+call "$sns" --host "$SE_HOSTNAME" --port "$SE_PORT" --ca "$SE_CA" --sni "$SE_HOSTNAME"
 t_assert_match "$out" "peer=$SE_HOST:$SE_PORT" "peer address by name"
 
 # TLS versions and the priority mapping.
@@ -120,10 +134,10 @@ proxy_up auth "$sns" 10.98.7.2:3129 auth user=alice password=Al1ce-pw
 proxy_up deny "$sns" 10.98.7.2:3130 noconnect
 dial "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --timeout 3000
 [ "$rc" = 1 ] || t_fail "the client namespace reaches the server without a proxy"
-ok "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3128
+call "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3128
 t_assert_match "$out" "peer=$SE_HOST:$SE_PORT" "peer through the proxy"
 ok "$cns" --host "$SE_HOSTNAME" --port "$SE_PORT" --ca "$SE_CA" --sni "$SE_HOSTNAME" --proxy 10.98.7.2:3128
-ok "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3129 \
+call "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3129 \
     --proxy-user alice --proxy-password Al1ce-pw
 ko "$cns" "proxy refused CONNECT: HTTP/1\.[01] 407 [^()]*\(credentials needed: no user given\)" \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3129
