@@ -20,6 +20,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "cause.h"
 #include "ctl_server.h"
 #include "exec.h"
 #include "log.h"
@@ -457,8 +458,7 @@ ctl_server_new(struct event_base *base, const char *path, const char *group,
 
 	*cause = NULL;
 	if (strlen(path) >= sizeof sun.sun_path) {
-		if (asprintf(cause, "socket path too long: %s", path) == -1)
-			*cause = NULL;
+		cause_set(cause, "socket path too long: %s", path);
 		return NULL;
 	}
 	if ((srv = calloc(1, sizeof *srv)) == NULL ||
@@ -471,8 +471,7 @@ ctl_server_new(struct event_base *base, const char *path, const char *group,
 	srv->gid = getegid();
 	if (group != NULL) {
 		if ((gr = getgrnam(group)) == NULL) {
-			if (asprintf(cause, "no such group: %s", group) == -1)
-				*cause = NULL;
+			cause_set(cause, "no such group: %s", group);
 			goto fail;
 		}
 		srv->gid = gr->gr_gid;
@@ -481,15 +480,13 @@ ctl_server_new(struct event_base *base, const char *path, const char *group,
 
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
-			if (asprintf(cause, "%s exists and is not a socket",
-			    path) == -1)
-				*cause = NULL;
+			cause_set(cause, "%s exists and is not a socket",
+			    path);
 			goto fail;
 		}
 		if (ctl_socket_alive(path)) {
-			if (asprintf(cause, "%s: another sstpcd is running",
-			    path) == -1)
-				*cause = NULL;
+			cause_set(cause, "%s: another sstpcd is running",
+			    path);
 			goto fail;
 		}
 		unlink(path);
@@ -524,8 +521,7 @@ ctl_server_new(struct event_base *base, const char *path, const char *group,
 	return srv;
 
 syserr:
-	if (asprintf(cause, "%s: %s", path, strerror(errno)) == -1)
-		*cause = NULL;
+	cause_set(cause, "%s: %s", path, strerror(errno));
 fail:
 	if (fd != -1)
 		close(fd);

@@ -277,6 +277,25 @@ http_parse_head(struct http_response *r, char **cause)
 	return 0;
 }
 
+/* The answer does not start with "HTTP/": show its first line. */
+static int
+http_not_http(struct http_response *r, const uint8_t *rest, size_t len,
+    char **cause)
+{
+	size_t	n;
+
+	for (n = 0; n < len && r->len < sizeof r->head; n++) {
+		if (rest[n] == '\r' || rest[n] == '\n')
+			break;
+		r->head[r->len++] = (char)rest[n];
+	}
+	for (n = 0; n < r->len && r->head[n] != '\r' && r->head[n] != '\n'; n++)
+		;
+	http_keep_status_line(r, r->head, n);
+	*cause = http_cause("not an HTTP answer: \"%s\"", r->status_line);
+	return -EPROTO;
+}
+
 int
 http_response_feed(struct http_response *r, const uint8_t *buf, size_t len,
     size_t *used, char **cause)
@@ -300,6 +319,12 @@ http_response_feed(struct http_response *r, const uint8_t *buf, size_t len,
 				r->len = 0;
 			continue;
 		}
+		/*
+		 * Not even "HTTP/": say so now, with the rest of the line,
+		 * rather than wait for a blank line that may never come.
+		 */
+		if (r->len <= 5 && r->head[r->len - 1] != "HTTP/"[r->len - 1])
+			return http_not_http(r, buf + i + 1, len - i - 1, cause);
 		/* The head ends with an empty line: "\n\n" or "\n\r\n". */
 		if (buf[i] != '\n' || r->len < 2)
 			continue;
@@ -334,7 +359,8 @@ http_connect_check(const struct http_response *r, int sent_credentials,
 
 	if (r->status >= 200 && r->status <= 299)
 		return 0;
-	if (r->status == 407)
+	/* Some proxies (tinyproxy 1.11) answer wrong credentials with 401. */
+	if (r->status == 407 || (r->status == 401 && sent_credentials))
 		hint = sent_credentials ? " (credentials needed or wrong)" :
 		    " (credentials needed: no user given)";
 	*cause = http_cause("proxy refused CONNECT: %s%s", r->status_line, hint);

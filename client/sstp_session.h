@@ -45,6 +45,8 @@ struct sstp_session_config {
 	/* Hashes of the server's DER leaf certificate, for the binding. */
 	uint8_t		 cert_sha1[20];
 	uint8_t		 cert_sha256[32];
+	/* The interface's name, for log lines; NULL means "sstp". */
+	const char	*name;
 };
 
 struct sstp_session;

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,23 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "log.h"
 #include "store.h"
 
 static char store_aside[4096];
-
-static void __attribute__((format(printf, 2, 3)))
-store_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
 
 /* fsync the directory holding path, so that a rename in it is durable. */
 static int
@@ -63,20 +50,20 @@ store_write(const char *path, const char *buf, size_t len, char **cause)
 	if (asprintf(&tmp, "%s.tmp", path) == -1) {
 		tmp = NULL;
 		ret = -ENOMEM;
-		store_cause(cause, "%s: out of memory", path);
+		cause_set(cause, "%s: out of memory", path);
 		goto out;
 	}
 	/* A leftover from a killed daemon is only ever a partial copy. */
 	if (unlink(tmp) == -1 && errno != ENOENT) {
 		ret = -errno;
-		store_cause(cause, "%s: %s", tmp, strerror(errno));
+		cause_set(cause, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1) {
 		ret = -errno;
-		store_cause(cause, "%s: %s", tmp, strerror(errno));
+		cause_set(cause, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	while (done < len) {
@@ -85,26 +72,26 @@ store_write(const char *path, const char *buf, size_t len, char **cause)
 			continue;
 		if (n == -1) {
 			ret = -errno;
-			store_cause(cause, "%s: write: %s", tmp, strerror(errno));
+			cause_set(cause, "%s: write: %s", tmp, strerror(errno));
 			goto fail;
 		}
 		done += (size_t)n;
 	}
 	if (fsync(fd) == -1) {
 		ret = -errno;
-		store_cause(cause, "%s: fsync: %s", tmp, strerror(errno));
+		cause_set(cause, "%s: fsync: %s", tmp, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) == -1) {
 		fd = -1;
 		ret = -errno;
-		store_cause(cause, "%s: close: %s", tmp, strerror(errno));
+		cause_set(cause, "%s: close: %s", tmp, strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	if (rename(tmp, path) == -1) {
 		ret = -errno;
-		store_cause(cause, "rename %s to %s: %s", tmp, path,
+		cause_set(cause, "rename %s to %s: %s", tmp, path,
 		    strerror(errno));
 		goto fail;
 	}
@@ -183,7 +170,7 @@ store_load(const char *path,
 		if (errno == ENOENT)
 			return 0;
 		ret = -errno;
-		store_cause(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", path, strerror(errno));
 		return ret;
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {
@@ -207,7 +194,7 @@ store_load(const char *path,
 	}
 	if (ferror(f)) {
 		ret = -EIO;
-		store_cause(cause, "%s: read error", path);
+		cause_set(cause, "%s: read error", path);
 	}
 	fclose(f);
 	free(line);
@@ -217,13 +204,13 @@ refuse:
 	fclose(f);
 	free(line);
 	if ((error = store_move_aside(path)) != 0) {
-		store_cause(cause, "%s line %u: %s (could not move it aside: "
+		cause_set(cause, "%s line %u: %s (could not move it aside: "
 		    "%s)", path, lineno, why != NULL ? why : "refused",
 		    strerror(-error));
 	} else {
-		store_cause(cause, "%s line %u: %s (kept as %s)", path, lineno,
+		cause_set(cause, "%s line %u: %s (kept as %s)", path, lineno,
 		    why != NULL ? why : "refused", store_aside);
 	}
 	free(why);
-	return -1;
+	return -EBADMSG;
 }

@@ -18,8 +18,8 @@ int	store_write(const char *path, const char *buf, size_t len, char **cause);
  * starting with '#' skipped) to line_cb with its 1-based number.  A missing
  * file is an empty one.  When line_cb fails (returns -1 and sets its *cause),
  * or the file holds a NUL byte or a line longer than STORE_MAX_LINE, loading
- * stops, the file is renamed to "path.corrupt-YYYYmmddTHHMMSS" (never
- * overwritten) and -1 is returned with *cause as "PATH line N: REASON (kept as
+ * stops, the file is renamed to "path.corrupt-YYYYmmddTHHMMSSZ" (never
+ * overwritten) and -EBADMSG is returned with *cause as "PATH line N: REASON (kept as
  * NEWPATH)".  Returns 0 when every line was accepted, or a negative errno when
  * the file cannot be read at all (it is left in place).
  */

@@ -67,6 +67,14 @@ void	transport_free(struct transport *t);
  */
 int	transport_write(struct transport *t, const uint8_t *buf, size_t len);
 
+/*
+ * The GnuTLS priority string for cfg's tls_version, ciphers and pfs (the
+ * mapping is in sstpcd-tls(7)), so the daemon can refuse a bad setting at
+ * once.  Returns 0, or -EINVAL/-ENOBUFS with an allocated *cause.
+ */
+int	transport_priority(const struct transport_config *cfg, char *buf,
+	    size_t cap, char **cause);
+
 /* Valid after ready_cb: hashes of the server's DER leaf certificate. */
 void	transport_cert_hashes(const struct transport *t, uint8_t sha1[20],
 	    uint8_t sha256[32]);

@@ -54,5 +54,7 @@ void	auth_start(struct auth *a);
 /* A packet under PAP, CHAP or EAP; malformed ones are logged and dropped. */
 void	auth_input(struct auth *a, uint16_t proto, const uint8_t *pkt, size_t len);
 void	auth_free(struct auth *a);
+/* The interface name the log lines carry ("sstp-out1"); "ppp" until set. */
+void	auth_set_ifname(struct auth *a, const char *ifname);
 
 #endif

@@ -158,6 +158,11 @@ test_parse(void)
 	T_EQ_INT(http_connect_check(r, 0, &cause), -ECONNREFUSED);
 	T_CHECK(strstr(cause, "no user given") != NULL);
 	free(cause);
+	T_EQ_INT(feed(r, "HTTP/1.0 401 Unauthorized\r\n\r\n", 100, &tail, &cause), 1);
+	T_EQ_INT(http_connect_check(r, 1, &cause), -ECONNREFUSED);
+	T_EQ_STR(cause, "proxy refused CONNECT: HTTP/1.0 401 Unauthorized "
+	    "(credentials needed or wrong)");
+	free(cause);
 	T_EQ_INT(feed(r, "HTTP/1.1 403 Filtered\r\n\r\n", 100, &tail, &cause), 1);
 	T_EQ_INT(http_connect_check(r, 0, &cause), -ECONNREFUSED);
 	T_EQ_STR(cause, "proxy refused CONNECT: HTTP/1.1 403 Filtered");
@@ -171,6 +176,22 @@ test_parse(void)
 	ret = feed(r, "SSH-2.0-OpenSSH_9.2\r\n\r\n", 100, &tail, &cause);
 	T_EQ_INT(ret, -EPROTO);
 	T_CHECK(cause != NULL && strstr(cause, "SSH-2.0") != NULL);
+	free(cause);
+	/* Not HTTP at all is seen at once, without waiting for a blank line. */
+	for (step = 1; step < 12; step++) {
+		ret = feed(r, "<!DOCTYPE HTML PUBLIC>\r\n<HTML>", step, &tail,
+		    &cause);
+		T_EQ_INT(ret, -EPROTO);
+		T_CHECK(cause != NULL && strncmp(cause, "not an HTTP answer: \"<",
+		    22) == 0);
+		free(cause);
+	}
+	T_EQ_INT(feed(r, "SSTP_DUPLEX_POST /sra_x/ HTTP/1.1\r\nHost: a", 100,
+	    &tail, &cause), -EPROTO);
+	T_EQ_STR(cause, "not an HTTP answer: \"SSTP_DUPLEX_POST /sra_x/ HTTP/1.1\"");
+	free(cause);
+	T_EQ_INT(feed(r, "HTTX", 1, &tail, &cause), -EPROTO);
+	T_EQ_STR(cause, "not an HTTP answer: \"HTTX\"");
 	free(cause);
 	T_EQ_INT(feed(r, "HTTP/1.1 20 OK\r\n\r\n", 100, &tail, &cause), -EPROTO);
 	free(cause);

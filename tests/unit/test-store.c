@@ -164,7 +164,7 @@ main(void)
 		seen[0] = '\0';
 		refuse_at = 4;
 		cause = NULL;
-		T_EQ_INT(store_load(path, line_cb, NULL, &cause), -1);
+		T_EQ_INT(store_load(path, line_cb, NULL, &cause), -EBADMSG);
 		T_CHECK(cause != NULL && strstr(cause, "line 4: no such command")
 		    != NULL);
 		T_CHECK(cause != NULL && strstr(cause, "kept as ") != NULL);
@@ -176,7 +176,7 @@ main(void)
 
 		/* A second refusal in the same second keeps both copies. */
 		T_EQ_INT(store_write(path, c, strlen(c), &cause), 0);
-		T_EQ_INT(store_load(path, line_cb, NULL, &cause), -1);
+		T_EQ_INT(store_load(path, line_cb, NULL, &cause), -EBADMSG);
 		free(cause);
 		cause = NULL;
 		T_EQ_INT(count_entries("sstpcd.conf.corrupt-"), 2);
@@ -188,7 +188,7 @@ main(void)
 		const char c[] = "/interface sstp-client\nadd\0name=a\n";
 
 		T_EQ_INT(store_write(path, c, sizeof c - 1, &cause), 0);
-		T_EQ_INT(store_load(path, line_cb, NULL, &cause), -1);
+		T_EQ_INT(store_load(path, line_cb, NULL, &cause), -EBADMSG);
 		T_CHECK(cause != NULL && strstr(cause, "line 2: NUL") != NULL);
 		free(cause);
 		cause = NULL;

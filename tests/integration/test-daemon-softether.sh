@@ -1,0 +1,92 @@
+#!/bin/bash
+# test-daemon-softether.sh - three interfaces of one sstpcd to the SoftEther
+# peer at once: one disabled, one with a wrong password (a clear status, the
+# others unaffected), one up; uptime grows, idle-time resets with traffic,
+# mtu is the negotiated one, counters move, and removal leaves nothing.
+# timeout: 240
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/softether.sh"
+. "$(dirname "$0")/../lib/daemon.sh"
+softether_need
+t_need_cmd socat ping
+t_need_build sstpcd
+
+cns=${T_ID}c
+t_netns_new "$cns"
+softether_up a "$cns"
+eval "$(softether_env a)"
+d_start "$cns" "$T_DIR/d" -vv
+
+# mon NAME KEY: one field of 'monitor NAME once'.
+mon() {
+	d_ctl "/interface sstp-client monitor $1 once" |
+	    sed -n "s/^ *$2: //p" | head -1
+}
+
+# RouterOS durations (1h2m3s, 1w2d) in seconds.
+secs() {
+	local s=$1 n=0 v
+	while [[ $s =~ ^([0-9]+)([wdhms])(.*)$ ]]; do
+		v=${BASH_REMATCH[1]}
+		case ${BASH_REMATCH[2]} in
+		w) n=$((n + v * 604800)) ;;
+		d) n=$((n + v * 86400)) ;;
+		h) n=$((n + v * 3600)) ;;
+		m) n=$((n + v * 60)) ;;
+		s) n=$((n + v)) ;;
+		esac
+		s=${BASH_REMATCH[3]}
+	done
+	echo "$n"
+}
+
+common="connect-to=$SE_HOST user=$SE_USER ca-certificate=$SE_CA ppp-engine=builtin"
+out=$(d_ctl '/interface sstp-client' \
+    "add name=se-off $common password=$SE_PASSWORD" \
+    "add name=se-bad $common password=Wrong-$SE_PASSWORD disabled=no" \
+    "add name=se-up $common password=$SE_PASSWORD disabled=no")
+t_assert_nomatch "$out" '%error' "adds accepted"
+
+up() { [ "$(mon se-up status)" = connected ]; }
+t_wait_for 60 up || t_fail "se-up not connected: $(d_ctl '/interface sstp-client monitor se-up once')"
+badst() { [[ $(mon se-bad last-disconnect-reason) == *authentication* ]]; }
+t_wait_for 60 badst || t_fail "se-bad gives no authentication reason: $(d_ctl '/interface sstp-client monitor se-bad once')"
+st=$(mon se-bad status)
+t_assert_match "$st" '^(authentication failed|waiting|connecting|negotiating|authenticating)$' "se-bad status"
+t_assert_eq "$(mon se-off status)" disabled "se-off status"
+t_assert_eq "$(mon se-up status)" connected "se-up unaffected by se-bad"
+
+# The interface: there, with the negotiated MTU.
+ip -n "$cns" link show se-up >/dev/null 2>&1 || t_fail "no se-up device"
+mtu=$(ip -n "$cns" -o link show se-up | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+t_assert_eq "$(mon se-up mtu)" "$mtu" "monitor mtu = the device's"
+ip -n "$cns" link show se-off >/dev/null 2>&1 && t_fail "disabled se-off has a device"
+
+# uptime grows; idle-time grows without traffic and resets with it.
+u1=$(secs "$(mon se-up uptime)")
+sleep 3
+u2=$(secs "$(mon se-up uptime)")
+[ "$u2" -ge $((u1 + 2)) ] || t_fail "uptime did not grow: $u1 -> $u2"
+i1=$(secs "$(mon se-up idle-time)")
+[ "$i1" -ge 2 ] || t_fail "idle-time did not grow: $i1"
+rx1=$(mon se-up rx-packet)
+t_expect ip netns exec "$cns" ping -c 3 -i 0.3 -W 2 -I se-up "$SE_VHOST" >/dev/null
+i2=$(secs "$(mon se-up idle-time)")
+[ "$i2" -le 1 ] || t_fail "idle-time not reset by traffic: $i2"
+rx2=$(mon se-up rx-packet)
+[ "$rx2" -ge $((rx1 + 3)) ] || t_fail "rx-packet did not count the replies: $rx1 -> $rx2"
+t_assert_match "$(mon se-up encoding)" 'TLS' "encoding names TLS"
+
+# Disable: orderly, nothing left; the others keep their state.
+d_ctl '/interface sstp-client disable se-up' >/dev/null
+down() { ! ip -n "$cns" link show se-up >/dev/null 2>&1; }
+t_wait_for 10 down || t_fail "se-up device left after disable"
+t_assert_eq "$(mon se-up status)" disabled "se-up disabled"
+[ "$(mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
+
+d_ctl '/interface sstp-client remove se-bad' \
+    '/interface sstp-client remove se-off' \
+    '/interface sstp-client remove se-up' >/dev/null
+t_assert_eq "$(ip -n "$cns" -o link show | grep -c ' se-')" 0 "devices left"
+d_stop
+t_pass

@@ -1,0 +1,39 @@
+# daemon.sh - helpers for the daemon's integration tests (source after common.sh).
+#
+#   d_start NS DIR [ARG...]  t_start_sstpcd, with T_SSTPCD_PID the daemon itself
+#   d_stop                   SIGTERM; fails the test unless it exits cleanly
+#   d_ctl LINE...            send the lines to the socket with socat, print
+#                            everything the daemon answers
+
+# t_start_sstpcd's $! is the subshell running t_ns, whose child is sstpcd:
+# signal the daemon itself, and make sure it dies with the test.
+d_start() {
+	local c
+	t_start_sstpcd "$@"
+	if c=$(pgrep -P "$T_SSTPCD_PID" -x sstpcd); then
+		T_SSTPCD_PID=$c
+		t_cleanup _t_kill "$c" 10
+	fi
+	D_LOG=$2/sstpcd.log
+}
+
+d_stop() {
+	local i
+	kill -TERM "$T_SSTPCD_PID" 2>/dev/null || t_fail "sstpcd is not running"
+	for ((i = 0; i < 100; i++)); do
+		grep -q ' exited$' "$D_LOG" && break
+		sleep 0.1
+	done
+	grep -q ' exited$' "$D_LOG" || t_fail "sstpcd did not exit cleanly on SIGTERM"
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$T_SSTPCD_PID" 2>/dev/null || break
+		[ "$(ps -o stat= -p "$T_SSTPCD_PID" 2>/dev/null)" = Z ] && break
+		sleep 0.1
+	done
+	wait "$T_SSTPCD_PID" 2>/dev/null
+	sed -i 's/ exited$/ exited (seen)/' "$D_LOG"
+}
+
+d_ctl() {
+	printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$T_SSTPCD_SOCK"
+}
