@@ -1,7 +1,8 @@
 #!/bin/bash
 # test-lib-softether.sh - the SoftEther test peer itself works: two peers at
 # once in one client namespace, certificates verify (and a wrong name or CA
-# does not), and an SSTP_DUPLEX_POST gets HTTP/1.1 200 from each.
+# does not), an SSTP_DUPLEX_POST gets HTTP/1.1 200 from each, and a
+# killed or restarted peer comes back with its users.
 # timeout: 180
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/softether.sh"
@@ -33,6 +34,15 @@ ip netns exec "$cns" timeout 10 openssl s_client -connect "$SE_CONNECT" \
     t_fail "peer b verified with peer a's CA"
 softether_vpncmd b "/HUB:$SE_HUB" /CMD UserGet carol >/dev/null || t_fail "extra user carol missing"
 t_assert_eq "$(softether_sessions b)" 0 "sessions on idle peer b"
+
+# a crash and a restart keep the hub, users and certificate
+softether_kill b
+softether_check_tls b && t_fail "peer b answers after kill"
+softether_start b
+softether_check_sstp b || t_fail "peer b: no HTTP 200 after kill and start"
+softether_vpncmd b "/HUB:$SE_HUB" /CMD UserGet carol >/dev/null || t_fail "user carol lost in the restart"
+softether_restart b
+softether_check_sstp b || t_fail "peer b: no HTTP 200 after restart"
 
 softether_down a
 softether_check_tls a && t_fail "peer a still answers after down"

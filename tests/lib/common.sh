@@ -57,6 +57,13 @@
 #   t_assert_eq GOT WANT [MSG]
 #   t_assert_match TEXT REGEX [MSG]   (bash extended regex)
 #   t_assert_nomatch TEXT REGEX [MSG]
+#   t_tmux_new NAME CMD...  run CMD in a detached tmux session NAME (160x48,
+#                           private tmux server per test; its last screen is
+#                           shown on failure; killed at exit)
+#   t_tmux_keys NAME KEY... tmux send-keys (e.g. "print" Enter, Tab, C-c)
+#   t_tmux_type NAME TEXT   type TEXT literally (no key names)
+#   t_tmux_screen NAME      print the visible screen
+#   t_tmux_wait NAME TIMEOUT REGEX  wait until the screen matches REGEX (grep -E)
 #
 # Processes started in the background by a test should be registered with
 # t_cleanup "kill PID" (or use t_bg, which does it): nothing may outlive it.
@@ -299,6 +306,49 @@ t_stop_sstpcd() {
 	wait "$pid" 2>/dev/null
 	rc=$?
 	return $rc
+}
+
+t_tmux_new() {
+	local name=$1
+	shift
+	t_need_cmd tmux
+	if [ -z "${_t_tmux_started:-}" ]; then
+		_t_tmux_started=1
+		t_cleanup tmux -L "$T_ID" kill-server
+	fi
+	TERM=${TERM:-xterm} tmux -L "$T_ID" -f /dev/null new-session -d -s "$name" \
+	    -x 160 -y 48 "$(printf '%q ' "$@")" || t_fail "tmux session $name did not start"
+	tmux -L "$T_ID" set-option -t "$name" remain-on-exit on >/dev/null
+	t_cleanup _t_tmux_save "$name"
+	t_log "$T_DIR/tmux-$name.screen" "last screen of tmux session $name"
+}
+
+_t_tmux_save() {
+	tmux -L "$T_ID" capture-pane -p -t "$1" 2>/dev/null |
+	    awk '{ l[NR] = $0 } NF { n = NR } END { for (i = 1; i <= n; i++) print l[i] }' \
+	    >"$T_DIR/tmux-$1.screen"
+}
+
+t_tmux_keys() {
+	local name=$1
+	shift
+	tmux -L "$T_ID" send-keys -t "$name" "$@"
+}
+
+t_tmux_type() {
+	tmux -L "$T_ID" send-keys -t "$1" -l "$2"
+}
+
+t_tmux_screen() {
+	tmux -L "$T_ID" capture-pane -p -t "$1"
+}
+
+_t_tmux_match() {
+	t_tmux_screen "$1" | grep -Eq -- "$2"
+}
+
+t_tmux_wait() {
+	t_wait_for "$2" _t_tmux_match "$1" "$3"
 }
 
 # _t_envfile FILE WHAT: print the settings file of a peer/proxy lib

@@ -45,6 +45,10 @@
 #                                (from CLIENT_NS, default SE_CLIENT_NS, through
 #                                the proxy if given), succeed on "HTTP/1.1 200"
 #   softether_kill TAG           SIGKILL the server (a crash, for reconnect tests)
+#   softether_stop TAG           stop the server (SIGTERM); namespace and state stay
+#   softether_start TAG          start it again (after stop or kill), wait for TCP
+#   softether_restart TAG [SECONDS]  stop, wait SECONDS, start: hub, users and
+#                                SecureNAT survive (the setup is flushed to disk)
 #
 # Variables set by softether_up (and by eval "$(softether_env TAG)"):
 #   SE_TAG SE_HOST (server address) SE_PORT SE_HOSTNAME (cert name)
@@ -238,6 +242,43 @@ _se_tcp_ok() { # NS HOST PORT
 	ip netns exec "$1" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
 }
 
+# _softether_start TAG [TIMEOUT]: start the peer's vpnserver (its namespace
+# and files exist) and wait until it accepts TCP; sets SE_PID.
+_softether_start() {
+	local tag=$1 tmo=${2:-30} dir ns cns sip port pid i
+	dir=$(_se_dir "$tag")
+	ns=$(sed -n 's/^SE_NS=//p' "$dir/peer.env")
+	cns=$(sed -n 's/^SE_CLIENT_NS=//p' "$dir/peer.env")
+	sip=$(sed -n 's/^SE_HOST=//p' "$dir/peer.env")
+	port=$(sed -n 's/^SE_PORT=//p' "$dir/peer.env")
+	rm -f "$dir/vpnserver.pid"
+	# 'ip netns exec' gives the command a private mount namespace, so the
+	# bind mounts below are seen by this vpnserver only.
+	ip netns exec "$ns" /bin/sh -c '
+		set -e
+		mount --bind "$1/db" /var/lib/softether
+		mount --bind "$1/log" /var/log/softether
+		mount --bind "$1/run" /run/softether
+		mount --bind "$1/resolv.conf" /etc/resolv.conf
+		mount --bind "$1/hosts" /etc/hosts
+		echo $$ >"$1/vpnserver.pid"
+		exec "$1/bin/vpnserver" start --foreground' sh "$dir" \
+	    </dev/null >>"$dir/vpnserver.out" 2>&1 &
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$dir/vpnserver.pid" ] && break
+		sleep 0.1
+	done
+	pid=$(_se_pid_alive "$dir/vpnserver.pid") || t_fail "softether $tag: vpnserver did not start"
+	sed -i "s/^SE_PID=.*/SE_PID=$pid/" "$dir/peer.env"
+	SE_PID=$pid
+	for ((i = 0; i < tmo * 5; i++)); do
+		_se_pid_alive "$dir/vpnserver.pid" >/dev/null || t_fail "softether $tag: vpnserver exited"
+		_se_tcp_ok "$cns" "$sip" "$port" && return 0
+		sleep 0.2
+	done
+	t_fail "softether $tag: nothing listens on $sip:$port after ${tmo}s"
+}
+
 softether_up() {
 	local tag=$1 cns=$2 kv k v
 	shift 2
@@ -305,34 +346,10 @@ softether_up() {
 	EOF
 	chmod 600 "$dir/peer.env"
 
-	# 'ip netns exec' gives the command a private mount namespace, so the
-	# bind mounts below are seen by this vpnserver only.
-	ip netns exec "$ns" /bin/sh -c '
-		set -e
-		mount --bind "$1/db" /var/lib/softether
-		mount --bind "$1/log" /var/log/softether
-		mount --bind "$1/run" /run/softether
-		mount --bind "$1/resolv.conf" /etc/resolv.conf
-		mount --bind "$1/hosts" /etc/hosts
-		echo $$ >"$1/vpnserver.pid"
-		exec "$1/bin/vpnserver" start --foreground' sh "$dir" \
-	    </dev/null >"$dir/vpnserver.out" 2>&1 &
 	t_cleanup softether_down "$tag"
 	t_log "$dir/vpnserver.out" "vpnserver $tag output"
-	for ((i = 0; i < 50; i++)); do
-		[ -s "$dir/vpnserver.pid" ] && break
-		sleep 0.1
-	done
-	pid=$(_se_pid_alive "$dir/vpnserver.pid") || t_fail "softether $tag: vpnserver did not start"
-	sed -i "s/^SE_PID=.*/SE_PID=$pid/" "$dir/peer.env"
-
-	for ((i = 0; i < ready_timeout * 5; i++)); do
-		_se_pid_alive "$dir/vpnserver.pid" >/dev/null || t_fail "softether $tag: vpnserver exited"
-		_se_tcp_ok "$cns" "$sip" "$port" && break
-		sleep 0.2
-	done
-	_se_tcp_ok "$cns" "$sip" "$port" ||
-	    t_fail "softether $tag: nothing listens on $sip:$port after ${ready_timeout}s"
+	_softether_start "$tag" "$ready_timeout"
+	pid=$SE_PID
 
 	# The admin password is empty until the last command sets it.
 	{
@@ -348,6 +365,7 @@ softether_up() {
 		[ "$nat" = 1 ] || echo "NatDisable"
 		echo "Hub"
 		echo "ServerPasswordSet $admin_password"
+		echo "Flush"
 	} >"$dir/setup.vpncmd"
 	chmod 600 "$dir/setup.vpncmd"
 	nsenter -t "$pid" -n -m "$SE_VPNCMD" "127.0.0.1:$port" /SERVER /PASSWORD: \
@@ -364,21 +382,37 @@ softether_up() {
 }
 
 softether_down() {
-	local tag=$1 dir pid i
+	local tag=$1 dir
 	dir=$(_se_dir "$tag")
-	if pid=$(_se_pid_alive "$dir/vpnserver.pid"); then
-		kill -TERM "$pid" 2>/dev/null
-		for ((i = 0; i < 100; i++)); do
-			[ -d "/proc/$pid" ] || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null
-	fi
+	softether_stop "$tag"
 	rm -f "$dir/vpnserver.pid"
 	if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF "${T_ID}se$tag"; then
 		ip netns del "${T_ID}se$tag"
 	fi
 	return 0
+}
+
+# softether_stop TAG: stop vpnserver (SIGTERM), keep namespace and state
+softether_stop() {
+	local pid i
+	pid=$(_se_pid_alive "$(_se_dir "$1")/vpnserver.pid") || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		[ -d "/proc/$pid" ] || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+
+softether_start() {
+	_softether_start "$1" 30
+}
+
+softether_restart() {
+	softether_stop "$1"
+	[ -n "${2:-}" ] && sleep "$2"
+	_softether_start "$1" 30
 }
 
 softether_kill() {
