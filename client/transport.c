@@ -450,6 +450,9 @@ transport_dns_cb(int result, struct evutil_addrinfo *res, void *arg)
 	name = t->proxy_host != NULL ? t->proxy_host : t->host;
 	if (result != 0) {
 		transport_fail(t, "cannot resolve %s: %s", name,
+		    result == EVUTIL_EAI_NONAME ? "no such name" :
+		    result == EVUTIL_EAI_AGAIN ? "the name servers did not "
+		    "answer" : result == EVUTIL_EAI_FAIL ? "name server failure" :
 		    evutil_gai_strerror(result));
 		return;
 	}
