@@ -168,6 +168,20 @@ sstpcd_config_dir(const char *path)
 	return ret;
 }
 
+/* The daemon leaves its directory: relative paths are made absolute. */
+static const char *
+sstpcd_abspath(const char *path)
+{
+	static char cwd[4096];
+	char *abs;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return path;
+	if (asprintf(&abs, "%s/%s", cwd, path) == -1)
+		return path;
+	return abs;	/* lives as long as the daemon */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -225,6 +239,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	sock_path = sstpcd_abspath(sock_path);
+	config_path = sstpcd_abspath(config_path);
 	level = LOG_LVL_INFO + verbose;
 	if (level > LOG_LVL_TRACE)
 		level = LOG_LVL_TRACE;

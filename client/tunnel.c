@@ -410,6 +410,11 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 
 	if (t->failing)
 		return;
+	if (t->up) {
+		/* Again (an NCP renegotiated): new facts, same routes. */
+		t->link = *info;
+		return;
+	}
 	t->link = *info;
 	t->up = 1;
 	snprintf(t->ifname, sizeof t->ifname, "%s", info->ifname);
