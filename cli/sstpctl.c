@@ -85,31 +85,42 @@ connect_daemon(int quiet)
 
 /*
  * Join argv into one command line.  The shell ate the user's quotes, so a
- * word with spaces or quotes gets them back (key="value" or "word").
+ * word with blanks or special characters gets them back: key="value",
+ * key~"regex" or "word" (a closing ']' of a [find ...] stays outside).
  */
 static char *
 join_args(int argc, char **argv)
 {
-	char	*line = NULL, *q, *eq, *key, *part;
-	size_t	 len = 0;
-	int	 i;
+	char		*line = NULL, *q, *part, *val;
+	const char	*a, *op;
+	size_t		 len = 0, klen, close;
+	int		 i, depth = 0;
 
 	for (i = 0; i < argc; i++) {
-		eq = strchr(argv[i], '=');
-		if (strpbrk(argv[i], " \t\"\\$?;") == NULL ||
-		    (argv[i][0] == '[' && argv[i][strlen(argv[i]) - 1] == ']'))
-			part = strdup(argv[i]);
-		else if (eq != NULL && eq != argv[i]) {
-			key = strndup(argv[i], (size_t)(eq - argv[i]) + 1);
-			q = lang_quote(eq + 1, 1);
-			if (asprintf(&part, "%s%s", key, q) == -1)
+		a = argv[i];
+		if (strpbrk(a, " \t\"\\$?;") == NULL ||
+		    (a[0] == '[' && a[strlen(a) - 1] == ']'))
+			part = strdup(a);
+		else {
+			op = strpbrk(a, "=~");
+			klen = op != NULL ? (size_t)(op - a) + 1 : 0;
+			val = strdup(a + klen);
+			close = 0;
+			while (depth > 0 && close < strlen(val) &&
+			    val[strlen(val) - 1 - close] == ']')
+				close++;
+			val[strlen(val) - close] = '\0';
+			q = lang_quote(val, 1);
+			if (asprintf(&part, "%.*s%s%.*s", (int)klen, a, q,
+			    (int)close, "]]]]]]]]") == -1)
 				part = NULL;
-			free(key);
+			free(val);
 			free(q);
-		} else
-			part = lang_quote(argv[i], 1);
+		}
 		if (part == NULL)
 			abort();
+		for (a = argv[i]; *a != '\0'; a++)
+			depth += *a == '[' ? 1 : *a == ']' ? -1 : 0;
 		line = realloc(line, len + strlen(part) + 2);
 		if (line == NULL)
 			abort();
@@ -465,8 +476,11 @@ interactive(void)
 	while ((line = readline(prompt_text())) != NULL) {
 		for (p = line; isspace((unsigned char)*p); p++)
 			;
+		/* Completion leaves a blank at the end; history need not. */
+		while (*p != '\0' && isspace((unsigned char)p[strlen(p) - 1]))
+			p[strlen(p) - 1] = '\0';
 		if (*p != '\0') {
-			add_history(line);
+			add_history(p);
 			if (hist != NULL && append_history(1, hist) != 0)
 				write_history(hist);
 		}

@@ -352,21 +352,34 @@ transport_deadline_start(struct transport *t, unsigned int ms)
 	event_add(t->ev_deadline, &tv);
 }
 
+/* "30 s", "1.5 s": a timeout for messages. */
+static const char *
+transport_duration(unsigned int ms, char *buf, size_t cap)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, cap, "%u s", ms / 1000);
+	else
+		snprintf(buf, cap, "%u.%u s", ms / 1000, (ms % 1000) / 100);
+	return buf;
+}
+
 static void
 transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct transport	*t = arg;
-	unsigned int		 s = t->connect_timeout_ms / 1000;
+	char			 d[32];
+	const char		*s;
 
+	s = transport_duration(t->connect_timeout_ms, d, sizeof d);
 	switch (t->state) {
 	case TRANSPORT_RESOLVE:
 		transport_fail(t, "cannot resolve %s: no answer from the name "
-		    "servers within %u s",
+		    "servers within %s",
 		    t->proxy_host != NULL ? t->proxy_host : t->host, s);
 		break;
 	case TRANSPORT_CONNECT:
 		transport_fail(t, "cannot connect to %s%s: no answer within "
-		    "%u s%s%s", t->proxy_host != NULL ? "proxy " : "",
+		    "%s%s%s", t->proxy_host != NULL ? "proxy " : "",
 		    t->proxy_host != NULL ? t->proxy_host : t->host, s,
 		    t->attempt_errors[0] != '\0' ? " (" : "",
 		    t->attempt_errors[0] != '\0' ? t->attempt_errors : "");
@@ -375,16 +388,17 @@ transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 			    strlen(t->cause) - 1);
 		break;
 	case TRANSPORT_PROXY:
-		transport_fail(t, "proxy %s did not answer CONNECT within %u s",
+		transport_fail(t, "proxy %s did not answer CONNECT within %s",
 		    t->peer, s);
 		break;
 	case TRANSPORT_TLS:
-		transport_fail(t, "TLS: handshake with %s timed out after %u s",
+		transport_fail(t, "TLS: handshake with %s timed out after %s",
 		    t->peer, s);
 		break;
 	case TRANSPORT_HTTP:
 		transport_fail(t, "server did not answer SSTP_DUPLEX_POST "
-		    "within %u s", t->http_timeout_ms / 1000);
+		    "within %s", transport_duration(t->http_timeout_ms, d,
+		    sizeof d));
 		break;
 	default:
 		break;
@@ -436,6 +450,9 @@ transport_dns_cb(int result, struct evutil_addrinfo *res, void *arg)
 	name = t->proxy_host != NULL ? t->proxy_host : t->host;
 	if (result != 0) {
 		transport_fail(t, "cannot resolve %s: %s", name,
+		    result == EVUTIL_EAI_NONAME ? "no such name" :
+		    result == EVUTIL_EAI_AGAIN ? "the name servers did not "
+		    "answer" : result == EVUTIL_EAI_FAIL ? "name server failure" :
 		    evutil_gai_strerror(result));
 		return;
 	}

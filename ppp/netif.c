@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -624,6 +625,7 @@ netif_run_resolvconf(const char *prog, const char *flag, const char *ifname,
 	if (pid == 0) {
 		if (dup2(fds[0], STDIN_FILENO) < 0)
 			_exit(127);
+		syscall(SYS_close_range, 3U, ~0U, 0U);
 		execl(prog, prog, flag, ifname, (char *)NULL);
 		_exit(127);
 	}

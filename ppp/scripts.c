@@ -282,8 +282,9 @@ scripts_timeout_cb(void *arg)
 static pid_t
 scripts_spawn(struct scripts_run *run, const char *path)
 {
-	pid_t	pid;
-	int	fd;
+	sigset_t	mask;
+	pid_t		pid;
+	int		fd;
 
 	if ((pid = fork()) != 0)
 		return pid;
@@ -295,7 +296,11 @@ scripts_spawn(struct scripts_run *run, const char *path)
 		dup2(fd, STDERR_FILENO);
 	}
 	syscall(SYS_close_range, 3U, ~0U, 0U);
+	/* What the daemon ignores or blocks, a script must not inherit. */
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	run->argv[0] = (char *)path;
 	execve(path, run->argv, run->envp);
 	_exit(127);

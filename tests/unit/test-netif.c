@@ -1,6 +1,8 @@
 /* test-netif.c - TUN, MTU, addresses, routes and the server host route, in a network namespace of the test's own. */
 #include "config.h"
 
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -273,6 +275,72 @@ test_dns(void)
 	netif_dns_clear("sstpx0");
 }
 
+/*
+ * resolvconf for real, without touching the host: in a mount namespace of
+ * a child process, a tmpfs over /usr/sbin holds a fake resolvconf that
+ * records its arguments and input.
+ */
+static int
+test_dns_fake_child(const char *dir)
+{
+	struct in_addr	 d1, d2;
+	char		*cause = NULL, script[512], path[600];
+	FILE		*f;
+
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tmpfs", "/usr/sbin", "tmpfs", 0, "mode=0755") != 0) {
+		printf("note: no mount namespace (%s), resolvconf not tested\n",
+		    strerror(errno));
+		return 0;
+	}
+	snprintf(script, sizeof script, "#!/bin/sh\necho \"args: $*\" >> "
+	    "%s/log\ncat >> %s/log\n[ \"$2\" = fail0 ] && exit 4\nexit 0\n",
+	    dir, dir);
+	if ((f = fopen("/usr/sbin/resolvconf", "w")) == NULL)
+		return 1;
+	fputs(script, f);
+	fclose(f);
+	chmod("/usr/sbin/resolvconf", 0755);
+
+	inet_pton(AF_INET, "192.0.2.53", &d1);
+	inet_pton(AF_INET, "192.0.2.54", &d2);
+	T_EQ_INT(netif_dns_set("sstpx0", d1, d2, &cause), 0);
+	netif_dns_clear("sstpx0");
+	T_EQ_INT(netif_dns_set("fail0", d1, d2, &cause), -EIO);
+	T_CHECK(cause != NULL && has(cause, "exit status 4"));
+	free(cause);
+	d1.s_addr = d2.s_addr = 0;
+	T_EQ_INT(netif_dns_set("none0", d1, d2, &cause), 0);
+	snprintf(path, sizeof path, "cat %s/log", dir);
+	T_EQ_STR(sh("%s", path), "args: -a sstpx0\nnameserver 192.0.2.53\n"
+	    "nameserver 192.0.2.54\nargs: -d sstpx0\nargs: -a fail0\n"
+	    "nameserver 192.0.2.53\nnameserver 192.0.2.54\n");
+	printf("resolvconf: %d checks in the child, %d failed\n", t_checks,
+	    t_failed);
+	return t_failed ? 1 : 0;
+}
+
+static void
+test_dns_fake(void)
+{
+	char	tmpl[] = "/tmp/sstp-test-netif.XXXXXX", *dir;
+	pid_t	pid;
+	int	status;
+
+	if ((dir = mkdtemp(tmpl)) == NULL)
+		return;
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		status = test_dns_fake_child(dir);
+		fflush(NULL);
+		_exit(status);
+	}
+	T_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	sh("rm -rf '%s'", dir);
+}
+
 int
 main(void)
 {
@@ -299,5 +367,6 @@ main(void)
 	snprintf(peer, sizeof peer, "sstp%dp", (int)getpid() % 100000);
 	test_tun(tun);
 	test_server_route(veth, peer);
+	test_dns_fake();
 	T_DONE();
 }
