@@ -225,8 +225,9 @@ lcp_auth_nak(struct lcp *l, uint16_t proto, uint8_t alg, struct pbuf *nak,
 	if (pick == 0 || !may_nak || ++l->auth_naks > 2 * FSM_MAX_FAILURE) {
 		lcp_auth_names(l->auth_offered, offered, sizeof offered);
 		lcp_auth_names(l->auth_mask, allowed, sizeof allowed);
-		lcp_fail(l, "no common authentication method: the server "
-		    "offers %s, authentication allows %s", offered, allowed);
+		lcp_fail(l, "authentication failed: no common method (the "
+		    "server offers %s; authentication allows %s)", offered,
+		    allowed);
 		return -1;
 	}
 	log_debug("%s: lcp nak auth=%s suggest=%s", l->ifname,

@@ -670,7 +670,8 @@ pppd_listen(struct ppp_engine *e, const char *dir, char **cause)
 			goto fail;
 		}
 		dir = e->tmp_dir;
-	}
+	} else if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		goto fail;
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if ((size_t)snprintf(sun.sun_path, sizeof sun.sun_path, "%s/pppd-%s.%ld.%u",
