@@ -79,6 +79,22 @@ iface_shutdown(void)
 }
 
 int
+iface_quiesce(void)
+{
+	struct iface *ifc;
+	int busy = 0;
+
+	TAILQ_FOREACH(ifc, &iface_list, entry) {
+		if (ifc->tunnel == NULL)
+			continue;
+		tunnel_shutdown(ifc->tunnel);
+		if (!tunnel_quiet(ifc->tunnel))
+			busy++;
+	}
+	return busy;
+}
+
+int
 iface_count(void)
 {
 	return iface_n;

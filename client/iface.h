@@ -11,6 +11,8 @@ struct iface;
 void	iface_init(struct event_base *base, const char *config_path);
 /* Tear every tunnel down (daemon exit). */
 void	iface_shutdown(void);
+/* Begin an orderly stop of every tunnel; returns how many still run. */
+int	iface_quiesce(void);
 
 /* Interfaces in creation order; index 0..iface_count()-1. */
 int	iface_count(void);

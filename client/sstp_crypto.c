@@ -1,4 +1,4 @@
-/* sstp_crypto.c - the SSTP crypto binding (MS-SSTP 3.2.5.2) with nettle's HMAC. */
+/* sstp_crypto.c - the SSTP crypto binding (MS-SSTP 2.2.7, 2.2.11) with nettle's HMAC. */
 #include "config.h"
 
 #include <errno.h>

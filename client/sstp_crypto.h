@@ -1,13 +1,13 @@
-/* sstp_crypto.h - the SSTP crypto binding (MS-SSTP 3.2.5.2): CMK, compound MAC, Call Connected. */
+/* sstp_crypto.h - the SSTP crypto binding (MS-SSTP 2.2.7, 2.2.11): CMK, compound MAC, Call Connected. */
 #ifndef SSTP_CRYPTO_H
 #define SSTP_CRYPTO_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define SSTP_HLAK_LEN			32	/* MS-SSTP 3.2.5.2 */
-#define SSTP_CALL_CONNECTED_LEN		112	/* MS-SSTP 2.2.12 */
-#define SSTP_CMK_SEED	"SSTP inner method derived CMK"	/* MS-SSTP 3.2.5.2 */
+#define SSTP_HLAK_LEN			32	/* MS-SSTP 2.2.7 */
+#define SSTP_CALL_CONNECTED_LEN		112	/* MS-SSTP 2.2.11 */
+#define SSTP_CMK_SEED	"SSTP inner method derived CMK"	/* MS-SSTP 2.2.7 */
 
 /* The digest length of a hash protocol (20 or 32), or 0 when unknown. */
 size_t	sstp_crypto_hash_len(int hash_proto);

@@ -10,7 +10,7 @@
 #define SSTP_LEN_MASK		0x0fff	/* MS-SSTP 2.2.1: 12-bit length */
 #define SSTP_HDR_LEN		4	/* MS-SSTP 2.2.1 */
 #define SSTP_CTRL_HDR_LEN	8	/* MS-SSTP 2.2.2: header, type, count */
-#define SSTP_ATTR_HDR_LEN	4	/* MS-SSTP 2.2.3 */
+#define SSTP_ATTR_HDR_LEN	4	/* MS-SSTP 2.2.4 */
 #define SSTP_MAX_PACKET		4095	/* the largest 12-bit length */
 #define SSTP_MAX_DATA		(SSTP_MAX_PACKET - SSTP_HDR_LEN)
 
@@ -27,7 +27,7 @@ enum sstp_msg_type {
 	SSTP_MSG_ECHO_RESPONSE = 9
 };
 
-/* Attribute ids, MS-SSTP 2.2.3. */
+/* Attribute ids, MS-SSTP 2.2.4. */
 enum sstp_attr_id {
 	SSTP_ATTR_NO_ERROR = 0,
 	SSTP_ATTR_ENCAPSULATED_PROTOCOL_ID = 1,

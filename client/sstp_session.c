@@ -13,11 +13,11 @@
 #include "sstp_session.h"
 #include "timer.h"
 
-#define SSTP_NAK_RETRIES	3	/* MS-SSTP 3.2.5.1 leaves the count to us */
+#define SSTP_NAK_RETRIES	3	/* MS-SSTP leaves the count to the client */
 #define SSTP_ABORT_T1_MS	3000	/* MS-SSTP 3.1.2.1 */
 #define SSTP_ABORT_T2_MS	1000	/* MS-SSTP 3.1.2.1 */
-#define SSTP_DISCONNECT_T1_MS	5000	/* MS-SSTP 3.1.2.2 */
-#define SSTP_DISCONNECT_T2_MS	1000	/* MS-SSTP 3.1.2.2 */
+#define SSTP_DISCONNECT_T1_MS	5000	/* MS-SSTP 3.1.2 */
+#define SSTP_DISCONNECT_T2_MS	1000	/* MS-SSTP 3.1.2 */
 #define SSTP_NEGOTIATION_MS	60000	/* MS-SSTP 3.2.2.1 */
 
 /* Where a call that is ending stands (MS-SSTP 3.1.1.1 abort/disconnect machines). */
@@ -249,7 +249,7 @@ session_negotiation_cb(void *arg)
 }
 
 /*
- * The hello timer (MS-SSTP 3.1.2.3).  Instead of re-arming on every packet,
+ * The hello timer (MS-SSTP 3.1.2).  Instead of re-arming on every packet,
  * input notes the time, and the timer re-arms itself for what is left.
  */
 static void
@@ -625,7 +625,7 @@ sstp_session_auth_done(struct sstp_session *s, const uint8_t *hlak)
 		return;
 	}
 	session_enter(s);
-	/* MS-SSTP 3.2.5.2: the strongest hash the server offered. */
+	/* MS-SSTP 2.2.11: the strongest hash the server offered. */
 	if (s->hash_bitmask & SSTP_HASH_BITMASK_SHA256) {
 		s->hash_proto = SSTP_HASH_PROTO_SHA256;
 		cert = s->cfg.cert_sha256;

@@ -26,8 +26,12 @@
 #define SSTPCD_SOCKET	"/run/sstpcd.sock"
 #define SSTPCD_CONFIG	LOCALSTATEDIR "/lib/sstpcd/sstpcd.conf"
 
+#define SSTPCD_STOP_MS	4000	/* orderly stop of every tunnel at exit */
+
 static struct event_base *sstpcd_base;
 static struct ctl_server *sstpcd_ctl;
+static struct timer sstpcd_stop_timer;
+static unsigned long long sstpcd_stop_deadline;
 
 static void
 usage(FILE *f)
@@ -47,6 +51,25 @@ usage(FILE *f)
 	    "  -h, --help         this text\n");
 }
 
+/* Wait for the tunnels' orderly stops, then cut whatever is left. */
+static void
+sstpcd_stop_cb(void *arg)
+{
+	int busy = iface_quiesce();
+
+	if (busy > 0 && timer_now_ms() < sstpcd_stop_deadline) {
+		timer_start(&sstpcd_stop_timer, 100);
+		return;
+	}
+	if (busy > 0)
+		log_info("%d tunnel(s) did not stop in time: cutting", busy);
+	/* Tunnels (routes, addresses, DNS removed), then the socket. */
+	iface_shutdown();
+	ctl_server_free(sstpcd_ctl);
+	sstpcd_ctl = NULL;
+	event_base_loopbreak(sstpcd_base);
+}
+
 static void
 sstpcd_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -54,12 +77,15 @@ sstpcd_signal_cb(evutil_socket_t sig, short what, void *arg)
 		log_info("SIGHUP ignored: sstpcd reloads nothing; use sstpctl");
 		return;
 	}
+	if (sstpcd_stop_deadline != 0) {
+		log_info("signal %d again: stopping at once", (int)sig);
+		sstpcd_stop_deadline = 1;
+		sstpcd_stop_cb(NULL);
+		return;
+	}
 	log_info("signal %d: shutting down", (int)sig);
-	/* Tunnels first (routes, addresses, DNS removed), then the socket. */
-	iface_shutdown();
-	ctl_server_free(sstpcd_ctl);
-	sstpcd_ctl = NULL;
-	event_base_loopbreak(sstpcd_base);
+	sstpcd_stop_deadline = timer_now_ms() + SSTPCD_STOP_MS;
+	sstpcd_stop_cb(NULL);
 }
 
 /* One line of the saved file, through the same executor as the socket. */
@@ -142,6 +168,20 @@ sstpcd_config_dir(const char *path)
 	return ret;
 }
 
+/* The daemon leaves its directory: relative paths are made absolute. */
+static const char *
+sstpcd_abspath(const char *path)
+{
+	static char cwd[4096];
+	char *abs;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return path;
+	if (asprintf(&abs, "%s/%s", cwd, path) == -1)
+		return path;
+	return abs;	/* lives as long as the daemon */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -199,6 +239,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	sock_path = sstpcd_abspath(sock_path);
+	config_path = sstpcd_abspath(config_path);
 	level = LOG_LVL_INFO + verbose;
 	if (level > LOG_LVL_TRACE)
 		level = LOG_LVL_TRACE;
@@ -236,6 +278,7 @@ main(int argc, char **argv)
 			log_warn("event_reinit failed");
 	}
 
+	timer_init(&sstpcd_stop_timer, sstpcd_stop_cb, NULL);
 	for (i = 0; i < 3; i++) {
 		sigev[i] = evsignal_new(sstpcd_base, sigs[i], sstpcd_signal_cb,
 		    NULL);
@@ -249,6 +292,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(sstpcd_base);
 
+	timer_stop(&sstpcd_stop_timer);
 	iface_shutdown();
 	ctl_server_free(sstpcd_ctl);
 	for (i = 0; i < 3; i++)

@@ -143,42 +143,43 @@ static struct {
 	ino_t			 resolv_ino, hosts_ino;
 } transport_dns;
 
+/* Has /etc/resolv.conf or /etc/hosts changed since the base read them? */
 static int
-transport_dns_changed(void)
+transport_dns_changed(int remember)
 {
 	struct stat	 r, h;
-	int		 changed = 0;
+	int		 changed;
 
 	memset(&r, 0, sizeof r);
 	memset(&h, 0, sizeof h);
 	(void)stat("/etc/resolv.conf", &r);
 	(void)stat("/etc/hosts", &h);
-	if (r.st_ino != transport_dns.resolv_ino ||
+	changed = r.st_ino != transport_dns.resolv_ino ||
 	    r.st_mtim.tv_sec != transport_dns.resolv_mtime.tv_sec ||
 	    r.st_mtim.tv_nsec != transport_dns.resolv_mtime.tv_nsec ||
 	    h.st_ino != transport_dns.hosts_ino ||
 	    h.st_mtim.tv_sec != transport_dns.hosts_mtime.tv_sec ||
-	    h.st_mtim.tv_nsec != transport_dns.hosts_mtime.tv_nsec)
-		changed = 1;
-	transport_dns.resolv_ino = r.st_ino;
-	transport_dns.resolv_mtime = r.st_mtim;
-	transport_dns.hosts_ino = h.st_ino;
-	transport_dns.hosts_mtime = h.st_mtim;
+	    h.st_mtim.tv_nsec != transport_dns.hosts_mtime.tv_nsec;
+	if (remember) {
+		transport_dns.resolv_ino = r.st_ino;
+		transport_dns.resolv_mtime = r.st_mtim;
+		transport_dns.hosts_ino = h.st_ino;
+		transport_dns.hosts_mtime = h.st_mtim;
+	}
 	return changed;
 }
 
 static struct evdns_base *
 transport_dns_get(struct event_base *base)
 {
-	int	changed = transport_dns_changed();
-
 	if (transport_dns.dns != NULL && transport_dns.inflight == 0 &&
-	    (changed || transport_dns.base != base)) {
+	    (transport_dns.base != base || transport_dns_changed(0))) {
 		evdns_base_free(transport_dns.dns, 0);
 		transport_dns.dns = NULL;
 	}
 	if (transport_dns.dns == NULL) {
 		/* Reads /etc/resolv.conf and /etc/hosts (DNS_OPTIONS_ALL). */
+		transport_dns_changed(1);
 		transport_dns.dns = evdns_base_new(base,
 		    EVDNS_BASE_INITIALIZE_NAMESERVERS);
 		transport_dns.base = base;
@@ -352,21 +353,34 @@ transport_deadline_start(struct transport *t, unsigned int ms)
 	event_add(t->ev_deadline, &tv);
 }
 
+/* "30 s", "1.5 s": a timeout for messages. */
+static const char *
+transport_duration(unsigned int ms, char *buf, size_t cap)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, cap, "%u s", ms / 1000);
+	else
+		snprintf(buf, cap, "%u.%u s", ms / 1000, (ms % 1000) / 100);
+	return buf;
+}
+
 static void
 transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct transport	*t = arg;
-	unsigned int		 s = t->connect_timeout_ms / 1000;
+	char			 d[32];
+	const char		*s;
 
+	s = transport_duration(t->connect_timeout_ms, d, sizeof d);
 	switch (t->state) {
 	case TRANSPORT_RESOLVE:
 		transport_fail(t, "cannot resolve %s: no answer from the name "
-		    "servers within %u s",
+		    "servers within %s",
 		    t->proxy_host != NULL ? t->proxy_host : t->host, s);
 		break;
 	case TRANSPORT_CONNECT:
 		transport_fail(t, "cannot connect to %s%s: no answer within "
-		    "%u s%s%s", t->proxy_host != NULL ? "proxy " : "",
+		    "%s%s%s", t->proxy_host != NULL ? "proxy " : "",
 		    t->proxy_host != NULL ? t->proxy_host : t->host, s,
 		    t->attempt_errors[0] != '\0' ? " (" : "",
 		    t->attempt_errors[0] != '\0' ? t->attempt_errors : "");
@@ -375,16 +389,17 @@ transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 			    strlen(t->cause) - 1);
 		break;
 	case TRANSPORT_PROXY:
-		transport_fail(t, "proxy %s did not answer CONNECT within %u s",
+		transport_fail(t, "proxy %s did not answer CONNECT within %s",
 		    t->peer, s);
 		break;
 	case TRANSPORT_TLS:
-		transport_fail(t, "TLS: handshake with %s timed out after %u s",
+		transport_fail(t, "TLS: handshake with %s timed out after %s",
 		    t->peer, s);
 		break;
 	case TRANSPORT_HTTP:
 		transport_fail(t, "server did not answer SSTP_DUPLEX_POST "
-		    "within %u s", t->http_timeout_ms / 1000);
+		    "within %s", transport_duration(t->http_timeout_ms, d,
+		    sizeof d));
 		break;
 	default:
 		break;
@@ -436,6 +451,9 @@ transport_dns_cb(int result, struct evutil_addrinfo *res, void *arg)
 	name = t->proxy_host != NULL ? t->proxy_host : t->host;
 	if (result != 0) {
 		transport_fail(t, "cannot resolve %s: %s", name,
+		    result == EVUTIL_EAI_NONAME ? "no such name" :
+		    result == EVUTIL_EAI_AGAIN ? "the name servers did not "
+		    "answer" : result == EVUTIL_EAI_FAIL ? "name server failure" :
 		    evutil_gai_strerror(result));
 		return;
 	}
@@ -1285,8 +1303,12 @@ transport_arm_write(struct transport *t)
 {
 	if (t->state == TRANSPORT_FAILED || t->ev_write == NULL)
 		return;
+	/*
+	 * A drain owed is delivered from the write event too, even when
+	 * transport_write() itself emptied the queue.
+	 */
 	if (t->tls_pending != 0 || t->req_off < t->req_len ||
-	    (t->state == TRANSPORT_READY && t->wq_len > 0))
+	    (t->state == TRANSPORT_READY && (t->wq_len > 0 || t->want_drain)))
 		event_add(t->ev_write, NULL);
 	else
 		event_del(t->ev_write);
@@ -1499,10 +1521,12 @@ transport_write(struct transport *t, const uint8_t *buf, size_t len)
 		return 0;	/* error_cb is on its way */
 	if (t->wq == NULL && (t->wq = malloc(TRANSPORT_WQ_SIZE)) == NULL)
 		abort();
-	if (len > TRANSPORT_WQ_SIZE - t->wq_len)
+	if (len > TRANSPORT_WQ_SIZE - t->wq_len) {
+		t->want_drain = 1;
 		return -ENOBUFS;
+	}
 	if (t->wq_off + t->wq_len + len > TRANSPORT_WQ_SIZE) {
-		/* Slide the queue down; at most once per queue's worth. */
+		/* Slide what is left to the front (no allocation). */
 		memmove(t->wq, t->wq + t->wq_off, t->wq_len);
 		t->wq_off = 0;
 	}

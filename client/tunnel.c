@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netif.h"
 #include "ppp.h"
+#include "scripts.h"
 #include "sstp_session.h"
 #include "timer.h"
 #include "transport.h"
@@ -33,6 +34,7 @@ extern const struct ppp_engine_ops ppp_pppd_ops __attribute__((weak));
 #define TUNNEL_STABLE_MS	60000	/* up this long: the backoff starts over */
 #define TUNNEL_STOP_MS		3000	/* orderly disconnect before we cut */
 #define TUNNEL_ECHO_FAILURE	2	/* lost LCP echoes before the link is dead */
+#define TUNNEL_SCRIPT_MS	30000	/* an ip-up/ip-down script may run this long */
 
 #define PPP_PROTO_IP		0x0021	/* RFC 1332 */
 #define PPP_PROTO_IPV6		0x0057	/* RFC 5072 */
@@ -54,6 +56,7 @@ struct tunnel {
 	struct ppp_engine	*eng;
 	struct netif_routes	*routes;
 	int			 dns_set;
+	struct scripts_run	*up_scripts;	/* ip-up.d still running */
 	int			 up;
 	int			 throttled;
 	struct ppp_link_info	 link;
@@ -72,6 +75,7 @@ struct tunnel {
 	char			 reason[256];
 	struct timer		 stop_timer;	/* orderly disconnect guard */
 	int			 restart_now;	/* reconfigured: go again at once */
+	int			 shutting_down;	/* daemon exit: never again */
 
 	/* Reconnecting. */
 	struct timer		 retry_timer;
@@ -88,6 +92,7 @@ struct tunnel {
 	time_t			 connected_since;
 	unsigned long long	 last_traffic_ms;
 	unsigned long long	 rx_bytes, tx_bytes, rx_packets, tx_packets;
+	unsigned long long	 rx_bytes_up, tx_bytes_up;	/* at link up */
 	time_t			 last_link_down;
 	char			 last_reason[256];
 	unsigned int		 link_downs;
@@ -195,6 +200,20 @@ tunnel_str(const struct iface_config *c, int id)
 	const char *v = cfg_get(c, id);
 
 	return *v == '\0' ? NULL : v;
+}
+
+/* fe80::IID as text. */
+static void
+tunnel_ll6(const uint8_t iid[8], char *buf, size_t len)
+{
+	struct in6_addr a6;
+
+	memset(&a6, 0, sizeof a6);
+	a6.s6_addr[0] = 0xfe;
+	a6.s6_addr[1] = 0x80;
+	memcpy(&a6.s6_addr[8], iid, 8);
+	if (inet_ntop(AF_INET6, &a6, buf, (socklen_t)len) == NULL)
+		buf[0] = '\0';
 }
 
 /* Counters: IP and IPv6 frames only, after the optional FF 03 and PFC. */
@@ -310,6 +329,78 @@ tunnel_server_addr(const char *peer, int *family, unsigned char *addr)
 }
 
 static void
+tunnel_scripts_up_done(void *arg, int failures)
+{
+	struct tunnel *t = arg;
+
+	t->up_scripts = NULL;
+	if (failures > 0)
+		log_warn("%s: %d ip-up script(s) failed", tunnel_name(t),
+		    failures);
+}
+
+static void
+tunnel_scripts_down_done(void *arg, int failures)
+{
+	char *name = arg;
+
+	if (failures > 0)
+		log_warn("%s: %d ip-down script(s) failed", name, failures);
+	free(name);
+}
+
+/*
+ * ppp-scripts=yes: the scripts of ip-up.d / ip-down.d under ppp-scripts-dir,
+ * with pppd's environment.  Down scripts outlive the tunnel; up scripts
+ * still running at teardown are cancelled.
+ */
+static void
+tunnel_scripts(struct tunnel *t, int up)
+{
+	struct scripts_env env;
+	char dir[4096], l6[64] = "", r6[64] = "";
+	const char *base;
+	char *name;
+
+	if (!cfg_bool(&t->run, P_PPP_SCRIPTS) ||
+	    (base = tunnel_path(&t->run, P_PPP_SCRIPTS_DIR)) == NULL)
+		return;
+	snprintf(dir, sizeof dir, "%s/%s", base, up ? "ip-up.d" : "ip-down.d");
+	memset(&env, 0, sizeof env);
+	env.ifname = t->link.ifname;
+	env.device = strcmp(t->ops->name, "builtin") == 0 ? "/dev/net/tun" :
+	    NULL;
+	env.local = t->link.local;
+	env.remote = t->link.remote;
+	env.dns1 = t->link.dns1;
+	env.dns2 = t->link.dns2;
+	env.use_peer_dns = cfg_bool(&t->run, P_USE_PEER_DNS);
+	env.peername = cfg_get(&t->run, P_USER);
+	env.linkname = cfg_get(&t->run, P_NAME);
+	env.ipparam = env.linkname;
+	env.server = cfg_get(&t->run, P_CONNECT_TO);
+	if (t->link.have_ipv6) {
+		tunnel_ll6(t->link.local_iid, l6, sizeof l6);
+		tunnel_ll6(t->link.remote_iid, r6, sizeof r6);
+		env.local6 = l6;
+		env.remote6 = r6;
+	}
+	if (up) {
+		t->up_scripts = scripts_run(dir, &env, TUNNEL_SCRIPT_MS,
+		    tunnel_scripts_up_done, t);
+		return;
+	}
+	env.connect_time = (timer_now_ms() - t->connected_ms) / 1000;
+	env.bytes_sent = t->tx_bytes - t->tx_bytes_up;
+	env.bytes_rcvd = t->rx_bytes - t->rx_bytes_up;
+	if ((name = strdup(env.linkname)) == NULL)
+		return;
+	if (scripts_run(dir, &env, TUNNEL_SCRIPT_MS, tunnel_scripts_down_done,
+	    name) == NULL)
+		free(name);
+}
+
+static void
 tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 {
 	struct tunnel *t = arg;
@@ -319,6 +410,11 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 
 	if (t->failing)
 		return;
+	if (t->up) {
+		/* Again (an NCP renegotiated): new facts, same routes. */
+		t->link = *info;
+		return;
+	}
 	t->link = *info;
 	t->up = 1;
 	snprintf(t->ifname, sizeof t->ifname, "%s", info->ifname);
@@ -348,6 +444,9 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 	t->connected_ms = timer_now_ms();
 	t->connected_since = time(NULL);
 	t->last_traffic_ms = t->connected_ms;
+	t->rx_bytes_up = t->rx_bytes;
+	t->tx_bytes_up = t->tx_bytes;
+	tunnel_scripts(t, 1);
 	inet_ntop(AF_INET, &info->local, local, sizeof local);
 	inet_ntop(AF_INET, &info->remote, remote, sizeof remote);
 	log_info("%s: up ifname=%s local=%s remote=%s mtu=%u mru=%u auth=%s "
@@ -418,7 +517,7 @@ tunnel_sstp_acked_cb(void *arg)
 	pc.echo_interval = ka > 0 ? (unsigned int)ka : 0;
 	pc.echo_failure = TUNNEL_ECHO_FAILURE;
 	pc.pppd_path = "";
-	pc.pppd_options = tunnel_path(&t->run, P_PPPD_OPTIONS);
+	pc.pppd_options = tunnel_str(&t->run, P_PPPD_OPTIONS);
 	pc.ctl_dir = "/run/sstpcd";
 
 	t->eng = t->ops->start(&pc, &(const struct ppp_callbacks){
@@ -527,6 +626,11 @@ tunnel_release(struct tunnel *t)
 	t->releasing = 1;
 	timer_stop(&t->down_timer);
 	timer_stop(&t->stop_timer);
+	if (t->up_scripts != NULL)
+		scripts_cancel(t->up_scripts);
+	t->up_scripts = NULL;
+	if (t->up)
+		tunnel_scripts(t, 0);
 	if (t->dns_set)
 		netif_dns_clear(t->ifname);
 	t->dns_set = 0;
@@ -579,7 +683,7 @@ tunnel_down_cb(void *arg)
 	log_info("%s: down reason=\"%s\"%s", tunnel_name(t), t->reason,
 	    was_up ? "" : " (never up)");
 
-	if (cfg_bool(&t->cfg, P_DISABLED)) {
+	if (cfg_bool(&t->cfg, P_DISABLED) || t->shutting_down) {
 		tunnel_set_state(t, TUN_DISABLED, NULL);
 		return;
 	}
@@ -820,7 +924,7 @@ tunnel_stop(struct tunnel *t, const char *reason)
 	if (t->tr == NULL) {
 		/* Waiting or dialing: nothing to end, keep the last reason. */
 		t->restart_now = 0;
-		if (cfg_bool(&t->cfg, P_DISABLED))
+		if (cfg_bool(&t->cfg, P_DISABLED) || t->shutting_down)
 			tunnel_set_state(t, TUN_DISABLED, NULL);
 		else
 			tunnel_idle(t);
@@ -878,6 +982,22 @@ tunnel_free(struct tunnel *t)
 	free(t);
 }
 
+void
+tunnel_shutdown(struct tunnel *t)
+{
+	if (t->shutting_down)
+		return;
+	t->shutting_down = 1;
+	t->restart_now = 0;
+	tunnel_stop(t, "sstpcd is shutting down");
+}
+
+int
+tunnel_quiet(const struct tunnel *t)
+{
+	return t->tr == NULL && t->dod_fd == -1;
+}
+
 /* Does a change of property 'id' need a new connection? */
 static int
 tunnel_prop_matters(int id)
@@ -898,6 +1018,8 @@ tunnel_reconfigure(struct tunnel *t, const struct iface_config *cfg)
 	cfg_clear(&t->cfg);
 	cfg_copy(&t->cfg, cfg);
 
+	if (t->shutting_down)
+		return;
 	if (cfg_bool(&t->cfg, P_DISABLED)) {
 		if (!was_disabled)
 			tunnel_stop(t, "disabled");
@@ -933,8 +1055,6 @@ void
 tunnel_status(struct tunnel *t, struct tunnel_status *st)
 {
 	unsigned long long now = timer_now_ms();
-	char buf[INET6_ADDRSTRLEN];
-	struct in6_addr a6;
 
 	memset(st, 0, sizeof *st);
 	st->state = t->state;
@@ -976,14 +1096,9 @@ tunnel_status(struct tunnel *t, struct tunnel_status *st)
 	inet_ntop(AF_INET, &t->link.remote, st->remote_address,
 	    sizeof st->remote_address);
 	if (t->link.have_ipv6) {
-		memset(&a6, 0, sizeof a6);
-		a6.s6_addr[0] = 0xfe;
-		a6.s6_addr[1] = 0x80;
-		memcpy(&a6.s6_addr[8], t->link.local_iid, 8);
-		inet_ntop(AF_INET6, &a6, buf, sizeof buf);
-		snprintf(st->local_ipv6, sizeof st->local_ipv6, "%s", buf);
-		memcpy(&a6.s6_addr[8], t->link.remote_iid, 8);
-		inet_ntop(AF_INET6, &a6, buf, sizeof buf);
-		snprintf(st->remote_ipv6, sizeof st->remote_ipv6, "%s", buf);
+		tunnel_ll6(t->link.local_iid, st->local_ipv6,
+		    sizeof st->local_ipv6);
+		tunnel_ll6(t->link.remote_iid, st->remote_ipv6,
+		    sizeof st->remote_ipv6);
 	}
 }

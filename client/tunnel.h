@@ -53,6 +53,12 @@ struct tunnel *tunnel_new(struct event_base *base, const struct iface_config *cf
 	    void (*state_cb)(void *arg, struct tunnel *t), void *arg);
 /* Tear down at once (routes, interface, DNS removed); NULL is fine. */
 void	tunnel_free(struct tunnel *t);
+/*
+ * Daemon exit: stop in order (LCP Terminate, Call Disconnect, bounded) and do
+ * not reconnect.  tunnel_quiet() is 1 once nothing runs any more.
+ */
+void	tunnel_shutdown(struct tunnel *t);
+int	tunnel_quiet(const struct tunnel *t);
 /* New configuration: reconnects when something that matters changed. */
 void	tunnel_reconfigure(struct tunnel *t, const struct iface_config *cfg);
 void	tunnel_status(struct tunnel *t, struct tunnel_status *st);

@@ -15,7 +15,9 @@ sns="${T_ID}tls" cns="${T_ID}tlc"
 t_netns_new "$sns"
 t_netns_new "$cns"
 t_veth "$cns" 10.98.8.1/30 "$sns" 10.98.8.2/30
-srv=10.98.8.2
+srv=10.98.8.2 srv6=fd00:98:8::2
+ip -n "$cns" addr add fd00:98:8::1/64 dev "$T_VETH_A" nodad || t_fail "no IPv6 on $T_VETH_A"
+ip -n "$sns" addr add "$srv6/64" dev "$T_VETH_B" nodad || t_fail "no IPv6 on $T_VETH_B"
 
 # A CA, and server certificates for $srv: valid, expired, not yet valid; a client one.
 pki=$T_DIR/pki
@@ -23,8 +25,8 @@ mkdir -p "$pki"
 cert() { # NAME ACTIVATION EXPIRATION EXTRA-TEMPLATE-LINES
 	local n=$1
 	certtool --generate-privkey --key-type=ecdsa --outfile "$pki/$n.key" 2>/dev/null
-	printf 'cn = "%s"\nip_address = "%s"\nactivation_date = "%s"\nexpiration_date = "%s"\n%b' \
-	    "$n" "$srv" "$2" "$3" "$4" >"$pki/$n.tmpl"
+	printf 'cn = "%s"\nip_address = "%s"\nip_address = "%s"\nactivation_date = "%s"\nexpiration_date = "%s"\n%b' \
+	    "$n" "$srv" "$srv6" "$2" "$3" "$4" >"$pki/$n.tmpl"
 	certtool --generate-certificate --load-privkey "$pki/$n.key" \
 	    --load-ca-certificate "$pki/ca.pem" --load-ca-privkey "$pki/ca.key" \
 	    --template "$pki/$n.tmpl" --outfile "$pki/$n.pem" 2>/dev/null ||
@@ -83,6 +85,13 @@ serve 4437 good "$any" --echo	# our request comes back
 
 ok --port 4431 --ca "$pki/ca.pem"
 t_assert_match "$out" "encoding=TLSv1\.3 " "default is TLS 1.3"
+# IPv6, bare and in brackets, checked against the certificate's IPv6 entry.
+dial --port 4431 --ca "$pki/ca.pem" --host "$srv6" --http-only
+t_assert_match "$out" "not an HTTP answer" "IPv6 literal"
+t_assert_match "$out" "encoding=TLSv1\.3 " "IPv6 literal"
+dial --port 4431 --ca "$pki/ca.pem" --host "[$srv6]"
+t_assert_match "$out" "server \[$srv6\]:4431: not an HTTP answer" "IPv6 in brackets"
+ko "cannot connect to \[$srv6\]:4999: Connection refused" --port 4999 --host "$srv6"
 ko "TLS: certificate verify failed: expired" --port 4432 --ca "$pki/ca.pem"
 ko "TLS: certificate verify failed: not yet valid" --port 4433 --ca "$pki/ca.pem"
 ok --port 4432 --ca "$pki/ca.pem" --no-verify

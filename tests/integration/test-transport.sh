@@ -1,7 +1,8 @@
 #!/bin/bash
 # test-transport.sh - the real transport (tests/tools/sstp-dial) against SoftEther
 # with certificate checks on, up to the SSTP Connect Ack and the first PPP frames:
-# by IP with the CA file, by DNS name with SNI, TLS 1.2 and 1.3, pinning,
+# by IP with the CA file, by name (hosts file, and a real name server) with
+# SNI, TLS 1.2 and 1.3, pinning,
 # through tinyproxy with and without Basic auth; and the
 # clear errors: wrong CA, wrong name, pin mismatch, closed port, unknown name,
 # no answer, refusing proxy, 407.
@@ -10,7 +11,7 @@
 . "$(dirname "$0")/../lib/softether.sh"
 . "$(dirname "$0")/../lib/proxy.sh"
 t_need_root
-t_need_build tests/tools/sstp-dial
+t_need_build tests/tools/sstp-dial tests/tools/dns-answer
 softether_need
 proxy_need tinyproxy
 
@@ -33,6 +34,12 @@ for ns in "$sns" "$cns"; do
 	    "$SE_HOST" "$SE_HOSTNAME" "$SE_HOST" >"/etc/netns/$ns/hosts"
 	echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
 done
+
+# A name server in $sns (the client's $cns has none answering).
+t_bg "$sns" "$T_DIR/dns.log" "$BUILD/tests/tools/dns-answer" 127.0.0.1 53 \
+    "vpn-dns.test=$SE_HOST" "vpn-dns.test=fd00:98:7::99"
+t_wait_for 10 sh -c "ip netns exec $sns ss -Hlun 'sport = :53' | grep -q ." ||
+    t_fail "dns-answer did not start"
 
 want_sha256=$(openssl x509 -in "$SE_DIR/pki/server.pem" -outform DER | sha256sum | cut -d' ' -f1)
 want_sha1=$(openssl x509 -in "$SE_DIR/pki/server.pem" -outform DER | sha1sum | cut -d' ' -f1)
@@ -82,6 +89,13 @@ t_assert_match "$out" "cert-sha1=$want_sha1" "leaf SHA-1"
 call "$sns" --host "$SE_HOSTNAME" --port "$SE_PORT" --ca "$SE_CA" --sni "$SE_HOSTNAME"
 t_assert_match "$out" "peer=$SE_HOST:$SE_PORT" "peer address by name"
 
+# By a name only the name server knows: evdns asks A and AAAA, the IPv6
+# address has no route and the IPv4 one works.
+call "$sns" --host vpn-dns.test --port "$SE_PORT" --ca "$SE_CA" --sni "$SE_HOSTNAME" \
+    --verify-name "$SE_HOSTNAME"
+t_assert_match "$out" "peer=$SE_HOST:$SE_PORT" "peer address by DNS"
+ko "$sns" "cannot resolve nx\.test: no such name" --host nx.test --ca "$SE_CA"
+
 # TLS versions and the priority mapping.
 ok "$sns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --tls-version 1.2
 t_assert_match "$out" "encoding=TLSv1\.2 " "only-1.2"
@@ -119,13 +133,13 @@ ok "$sns" --host "$SE_HOST" --port "$SE_PORT" --ca "$T_DIR/other.pem" --no-verif
 
 # Nothing listening, no such name, no answer at all.
 ko "$sns" "cannot connect to $SE_HOST:4444: Connection refused" --host "$SE_HOST" --port 4444 --ca "$SE_CA"
-ko "$sns" "cannot resolve no-such-name.test: no answer from the name servers within 2 s" \
+ko "$cns" "cannot resolve no-such-name.test: no answer from the name servers within 2 s" \
     --host no-such-name.test --ca "$SE_CA" --timeout 2000
 # An address on the link that nobody has: no answer at all.
 start=$(date +%s)
 dial "$cns" --host 10.98.7.5 --port 443 --ca "$SE_CA" --timeout 1500
 [ "$rc" = 1 ] || t_fail "connect to nobody did not fail: $out"
-t_assert_match "$out" "cannot connect to 10\.98\.7\.5: no answer within 1 s" "black hole"
+t_assert_match "$out" "cannot connect to 10\.98\.7\.5: no answer within 1\.5 s" "black hole"
 [ $(($(date +%s) - start)) -lt 10 ] || t_fail "the connect timeout was not kept"
 
 # Through tinyproxy: $cns has no route to the server, only to the proxies.
@@ -149,6 +163,18 @@ ko "$cns" "proxy refused CONNECT: HTTP/1\.[01] 403 " \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3130
 ko "$cns" "cannot connect to proxy 10\.98\.7\.2:3999: Connection refused" \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3999
+# squid, when installed: Basic auth, and its 407 for a wrong password.
+if command -v squid >/dev/null && [ -x /usr/lib/squid/basic_ncsa_auth ]; then
+	proxy_up squid "$sns" 10.98.7.2:3131 auth kind=squid user=bob password=B0b-pw
+	call "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" \
+	    --proxy 10.98.7.2:3131 --proxy-user bob --proxy-password B0b-pw
+	ko "$cns" "proxy refused CONNECT: HTTP/1\.1 407 Proxy Authentication Required \(credentials needed or wrong\)" \
+	    --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3131 \
+	    --proxy-user bob --proxy-password wrong
+else
+	t_info "squid not installed: only tinyproxy tested"
+fi
+
 # The proxy reaches the server, but the certificate is still checked end to end.
 ko "$cns" "TLS: certificate verify failed: unknown issuer" \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$T_DIR/other.pem" --proxy 10.98.7.2:3128

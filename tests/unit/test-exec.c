@@ -38,6 +38,17 @@ tunnel_free(struct tunnel *t)
 }
 
 void
+tunnel_shutdown(struct tunnel *t)
+{
+}
+
+int
+tunnel_quiet(const struct tunnel *t)
+{
+	return 1;
+}
+
+void
 tunnel_reconfigure(struct tunnel *t, const struct iface_config *cfg)
 {
 	cfg_copy(&t->cfg, cfg);

@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,23 +297,30 @@ netif_dns_clear(const char *ifname)
 	dns_cleared++;
 }
 
+/* The placeholder TUN is a pipe: the test writes the "first packet". */
+static int tun_pipe[2] = { -1, -1 };
+
 int
 netif_tun_open(const char *ifname, int *fdp, char **cause)
 {
-	*cause = strdup("no TUN in this test");
-	return -ENODEV;
+	if (pipe(tun_pipe) == -1) {
+		*cause = strdup("pipe failed");
+		return -ENODEV;
+	}
+	*fdp = tun_pipe[0];
+	return 0;
 }
 
 int
 netif_index(const char *ifname)
 {
-	return -1;
+	return 7;
 }
 
 int
 netif_set_up(int ifindex, int up, char **cause)
 {
-	return -1;
+	return 0;
 }
 
 static struct event_base *base;
@@ -358,6 +367,20 @@ set(struct iface_config *c, const char *name, const char *value)
 	}
 	cfg_set(c, id, out);
 	free(out);
+}
+
+/* A small file's text, or "" when it cannot be read. */
+static void
+slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f;
+	size_t len = 0;
+
+	if ((f = fopen(path, "r")) != NULL) {
+		len = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	buf[len] = '\0';
 }
 
 static void
@@ -589,9 +612,99 @@ main(void)
 	T_CHECK(strstr(st.last_disconnect_reason, "TLS 1.2") != NULL);
 	T_EQ_INT(tr_new, 5);
 
-	/* Free while up: everything released at once. */
+	/* ppp-scripts: ip-up.d at up, ip-down.d at down, pppd's variables. */
+	{
+		char dir[128], path[256], buf[512];
+		FILE *f;
+
+		snprintf(dir, sizeof dir, "/tmp/test-tunnel.%d", (int)getpid());
+		mkdir(dir, 0700);
+		for (n = 0; n < 2; n++) {
+			snprintf(path, sizeof path, "%s/%s", dir,
+			    n == 0 ? "ip-up.d" : "ip-down.d");
+			mkdir(path, 0700);
+			snprintf(path, sizeof path, "%s/%s/10-rec", dir,
+			    n == 0 ? "ip-up.d" : "ip-down.d");
+			f = fopen(path, "w");
+			fprintf(f, "#!/bin/sh\necho \"$1 $IFNAME $IPLOCAL "
+			    "$IPREMOTE $LINKNAME $PEERNAME\" "
+			    ">%s/%s.out\n", dir, n == 0 ? "up" : "down");
+			fclose(f);
+			chmod(path, 0755);
+		}
+		set(&c, "tls-version", "any");
+		set(&c, "ppp-scripts", "yes");
+		set(&c, "ppp-scripts-dir", dir);
+		tunnel_reconfigure(t, &c);
+		bring_up();
+		run_for(400);
+		snprintf(path, sizeof path, "%s/up.out", dir);
+		slurp(path, buf, sizeof buf);
+		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		tr_cb.error_cb(tr_arg, "gone");
+		run_for(400);
+		snprintf(path, sizeof path, "%s/down.out", dir);
+		slurp(path, buf, sizeof buf);
+		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		snprintf(path, sizeof path, "rm -rf %s", dir);
+		T_EQ_INT(system(path), 0);
+		set(&c, "ppp-scripts", "no");
+		tunnel_reconfigure(t, &c);
+		run_for(1200);
+	}
+
+	/* Daemon exit: orderly, quiet afterwards, never again. */
 	set(&c, "tls-version", "any");
 	tunnel_reconfigure(t, &c);
+	bring_up();
+	T_EQ_INT(tunnel_quiet(t), 0);
+	n = ss_disconnects;
+	tunnel_shutdown(t);
+	T_EQ_INT(ss_disconnects, n + 1);
+	run_now();
+	T_EQ_INT(tunnel_quiet(t), 1);
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "disabled");
+	T_EQ_STR(st.last_disconnect_reason, "sstpcd is shutting down");
+	n = tr_new;
+	tunnel_reconfigure(t, &c);
+	run_for(1200);
+	T_EQ_INT(tr_new, n);
+	tunnel_free(t);
+
+	/* Dial on demand: a placeholder with the routes until traffic. */
+	set(&c, "dial-on-demand", "yes");
+	n = tr_new;
+	t = tunnel_new(base, &c, state_cb, NULL);
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "dial-on-demand");
+	T_EQ_INT(tr_new, n);
+	T_EQ_INT(tunnel_quiet(t), 0);
+	{
+		int added = routes_added, freed = routes_freed;
+
+		T_CHECK(write(tun_pipe[1], "E", 1) == 1);
+		run_now();
+		T_EQ_INT(tr_new, n + 1);
+		T_EQ_INT(routes_freed, freed + 3);	/* default + 2 prefixes */
+		T_EQ_INT(routes_added, added);
+		close(tun_pipe[1]);
+	}
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "connecting");
+	/* A drop waits out the backoff, then waits for traffic again. */
+	tr_cb.error_cb(tr_arg, "refused");
+	run_now();
+	run_for(1300);
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "dial-on-demand");
+	T_EQ_INT(tr_new, n + 1);
+	tunnel_free(t);
+	close(tun_pipe[1]);
+	set(&c, "dial-on-demand", "no");
+
+	/* Free while up: everything released at once. */
+	t = tunnel_new(base, &c, state_cb, NULL);
 	bring_up();
 	n = routes_freed;
 	tunnel_free(t);
