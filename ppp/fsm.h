@@ -94,6 +94,16 @@ struct fsm {
 	uint8_t		 reply[FSM_PKT_MAX];	/* our answer to a request */
 };
 
+/* What a network control protocol (IPCP, IPv6CP) tells the engine. */
+struct ncp_callbacks {
+	/* A control packet (code, id, length, data) to send under proto. */
+	void	(*send)(void *arg, uint16_t proto, const uint8_t *pkt, size_t len);
+	void	(*up)(void *arg, uint16_t proto);
+	void	(*down)(void *arg, uint16_t proto);
+	/* Negotiation ended (failed, refused or closed); reason is readable. */
+	void	(*finished)(void *arg, uint16_t proto, const char *reason);
+};
+
 /* Set up in state Initial with the RFC's defaults; the timer is initialised. */
 void	fsm_init(struct fsm *f, const char *name, const char *ifname,
 	    uint16_t proto, const struct fsm_callbacks *cb, void *arg);
