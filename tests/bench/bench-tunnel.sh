@@ -16,6 +16,7 @@
 #   BENCH_PINGS=50      pings per round-trip measurement
 #   BENCH_SECONDS=10    seconds per iperf3 run
 #   BENCH_TUNNELS=10    tunnels up at once for the memory measurement
+#   BENCH_ENGINE=builtin  the ppp-engine property (pppd needs kernel PPP)
 #   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results)
 #   BENCH_SETUP_ONLY=1  set up SoftEther, its bridge and the iperf3 host,
 #                       measure the hub alone, and stop (no sstpcd needed)
@@ -45,6 +46,7 @@ BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_TUNNELS=${BENCH_TUNNELS:-10}
 BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench-tunnel.results}
 BENCH_SETUP_ONLY=${BENCH_SETUP_ONLY:-0}
+BENCH_ENGINE=${BENCH_ENGINE:-builtin}
 
 IPERF_IP=192.168.30.250
 BASE_IP=192.168.30.251
@@ -79,6 +81,7 @@ results_write() {
 		echo "kernel=$(uname -r)"
 		echo "cpus=$(nproc)"
 		echo "cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+		echo "engine=$BENCH_ENGINE"
 		echo "iperf_seconds=$BENCH_SECONDS"
 		for k in "${R_KEYS[@]}"; do
 			echo "$k=${R[$k]}"
@@ -240,7 +243,7 @@ up_wait() {
 			m=$(ctl /interface sstp-client monitor "$1" once 2>&1)
 			if [[ $m == *"not built"* ]] || grep -q "$1: .*not built" "$T_DIR/d/sstpcd.log"; then
 				results_write
-				t_skip "this sstpcd has no built-in PPP engine (hub numbers only)"
+				t_skip "this sstpcd has no $BENCH_ENGINE PPP engine (hub numbers only)"
 			fi
 		fi
 		sleep 0.02
@@ -252,7 +255,7 @@ up_wait() {
 tunnel_add() {
 	ctl /interface sstp-client add name="$1" connect-to="$SE_HOST" \
 	    user="$SE_USER" password="$SE_PASSWORD" ca-certificate="$SE_CA" \
-	    ppp-engine=builtin disabled=yes >/dev/null ||
+	    ppp-engine="$BENCH_ENGINE" disabled=yes >/dev/null ||
 	    t_fail "sstpctl add $1 failed"
 }
 

@@ -163,6 +163,18 @@ ko "$cns" "proxy refused CONNECT: HTTP/1\.[01] 403 " \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3130
 ko "$cns" "cannot connect to proxy 10\.98\.7\.2:3999: Connection refused" \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3999
+# squid, when installed: Basic auth, and its 407 for a wrong password.
+if command -v squid >/dev/null && [ -x /usr/lib/squid/basic_ncsa_auth ]; then
+	proxy_up squid "$sns" 10.98.7.2:3131 auth kind=squid user=bob password=B0b-pw
+	call "$cns" --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" \
+	    --proxy 10.98.7.2:3131 --proxy-user bob --proxy-password B0b-pw
+	ko "$cns" "proxy refused CONNECT: HTTP/1\.1 407 Proxy Authentication Required \(credentials needed or wrong\)" \
+	    --host "$SE_HOST" --port "$SE_PORT" --ca "$SE_CA" --proxy 10.98.7.2:3131 \
+	    --proxy-user bob --proxy-password wrong
+else
+	t_info "squid not installed: only tinyproxy tested"
+fi
+
 # The proxy reaches the server, but the certificate is still checked end to end.
 ko "$cns" "TLS: certificate verify failed: unknown issuer" \
     --host "$SE_HOST" --port "$SE_PORT" --ca "$T_DIR/other.pem" --proxy 10.98.7.2:3128

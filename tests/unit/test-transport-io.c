@@ -29,7 +29,12 @@ enum answer {
 	ANSWER_NONE,		/* never answer */
 	ANSWER_200_CLOSE,	/* 200, then close_notify */
 	ANSWER_200_SLOW,	/* 200, read nothing until told, then count */
+	ANSWER_NO_TLS,		/* accept, never start TLS */
 };
+
+/* As an HTTP proxy first: what to answer CONNECT with (NULL: no proxy). */
+static const char *proxy_answer;
+#define PROXY_SILENT	""	/* answer nothing */
 
 /* The server: one connection per run, blocking, in its own thread. */
 static struct {
@@ -43,6 +48,7 @@ static struct {
 	size_t			 received;	/* ANSWER_200_SLOW: bytes checked */
 	int			 pattern_ok;
 	char			 request[1024];
+	char			 connect_req[1024];
 	pthread_t		 thread;
 } srv;
 
@@ -152,6 +158,17 @@ srv_drain(gnutls_session_t s)
 		;
 }
 
+/* A 200 with nothing behind its head: go on to TLS. */
+static int
+proxy_lets_through(void)
+{
+	const char	*end = strstr(proxy_answer, "\r\n\r\n");
+
+	return strlen(proxy_answer) > 13 &&
+	    strncmp(proxy_answer + 8, " 200 ", 5) == 0 && end != NULL &&
+	    end[4] == '\0';
+}
+
 static void *
 srv_main(void *arg)
 {
@@ -165,6 +182,34 @@ srv_main(void *arg)
 
 	if ((fd = accept(srv.lfd, NULL, NULL)) == -1)
 		return NULL;
+	if (proxy_answer != NULL) {
+		/* The CONNECT head, in the clear. */
+		srv.connect_req[0] = '\0';
+		while (len < sizeof srv.connect_req - 1 &&
+		    strstr(srv.connect_req, "\r\n\r\n") == NULL) {
+			if ((n = recv(fd, srv.connect_req + len,
+			    sizeof srv.connect_req - 1 - len, 0)) <= 0)
+				break;
+			len += (size_t)n;
+			srv.connect_req[len] = '\0';
+		}
+		len = 0;
+		if (*proxy_answer != '\0')
+			(void)send(fd, proxy_answer, strlen(proxy_answer),
+			    MSG_NOSIGNAL);
+		if (!proxy_lets_through()) {
+			while (recv(fd, buf, sizeof buf, 0) > 0)
+				;
+			close(fd);
+			return NULL;
+		}
+	}
+	if (srv.answer == ANSWER_NO_TLS) {
+		while (recv(fd, buf, sizeof buf, 0) > 0)
+			;
+		close(fd);
+		return NULL;
+	}
 	gnutls_init(&s, GNUTLS_SERVER);
 	gnutls_set_default_priority(s);
 	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, srv.cred);
@@ -201,6 +246,7 @@ srv_main(void *arg)
 		srv_drain(s);
 		break;
 	case ANSWER_NONE:
+	case ANSWER_NO_TLS:
 		srv_drain(s);
 		break;
 	case ANSWER_200_CLOSE:
@@ -458,6 +504,66 @@ test_failures(void)
 }
 
 static void
+test_proxy(void)
+{
+	struct transport_config	cfg;
+
+	/* The "proxy" answers CONNECT, then is the TLS server itself. */
+	cfg_default(&cfg);
+	cfg.host = "vpn.invalid";	/* the proxy resolves it, not us */
+	cfg.port = 443;
+	cfg.verify_hostname = "127.0.0.1";
+	cfg.proxy_host = "127.0.0.1";
+	cfg.proxy_port = srv.port;
+	cfg.proxy_user = "alice";
+	cfg.proxy_password = "open sesame";
+	proxy_answer = "HTTP/1.0 200 Connection established\r\n"
+	    "Proxy-Agent: test\r\n\r\n";
+	run(ANSWER_200_TAIL, &cfg);
+	T_EQ_STR(cl.error, "");
+	T_EQ_INT(cl.ready, 1);
+	T_EQ_STR(transport_peer(cl.t), "vpn.invalid:443");
+	finish();
+	T_EQ_STR(srv.connect_req, "CONNECT vpn.invalid:443 HTTP/1.1\r\n"
+	    "Host: vpn.invalid:443\r\n"
+	    "Proxy-Authorization: Basic YWxpY2U6b3BlbiBzZXNhbWU=\r\n\r\n");
+	T_CHECK(strstr(srv.request, "\r\nHost: vpn.invalid\r\n") != NULL);
+
+	proxy_answer = "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n";
+	run(ANSWER_NONE, &cfg);
+	T_EQ_STR(cl.error, "proxy refused CONNECT: HTTP/1.1 407 Proxy "
+	    "Authentication Required (credentials needed or wrong)");
+	finish();
+
+	proxy_answer = "HTTP/1.1 200 OK\r\n\r\nunexpected";
+	run(ANSWER_NONE, &cfg);
+	T_CHECK(strstr(cl.error, "sent data after its CONNECT answer") != NULL);
+	finish();
+
+	proxy_answer = "SSH-2.0-OpenSSH_9.2\r\n";
+	run(ANSWER_NONE, &cfg);
+	T_CHECK(strstr(cl.error, ": not an HTTP answer: \"SSH-2.0-OpenSSH_9.2\"")
+	    != NULL);
+	finish();
+
+	proxy_answer = PROXY_SILENT;
+	cfg.connect_timeout_ms = 300;
+	run(ANSWER_NONE, &cfg);
+	T_CHECK(strncmp(cl.error, "proxy 127.0.0.1:", 16) == 0 &&
+	    strstr(cl.error, " did not answer CONNECT within 0.3 s") != NULL);
+	finish();
+	proxy_answer = NULL;
+
+	/* A server that accepts but never speaks TLS. */
+	cfg_default(&cfg);
+	cfg.connect_timeout_ms = 300;
+	run(ANSWER_NO_TLS, &cfg);
+	T_CHECK(strncmp(cl.error, "TLS: handshake with 127.0.0.1:", 30) == 0 &&
+	    strstr(cl.error, " timed out after 0.3 s") != NULL);
+	finish();
+}
+
+static void
 test_free_in_callbacks(void)
 {
 	struct transport_config	cfg;
@@ -565,6 +671,7 @@ main(void)
 	test_ready();
 	test_split_and_names();
 	test_failures();
+	test_proxy();
 	test_free_in_callbacks();
 	test_back_pressure();
 
