@@ -191,7 +191,8 @@ builtin_tun_read_cb(evutil_socket_t fd, short what, void *arg)
 static void
 builtin_tun_watch(struct ppp_engine *e)
 {
-	int want = e->tun_ev != NULL && !e->throttled && !e->dying;
+	int want = e->tun_ev != NULL && !e->throttled && !e->dying &&
+	    e->phase != PH_DEAD;
 
 	if (want && !e->tun_reading)
 		event_add(e->tun_ev, NULL);
@@ -543,7 +544,8 @@ builtin_notify_cb(void *arg)
 	if ((e->pending & N_DOWN) && !e->down_sent) {
 		e->pending = 0;
 		e->down_sent = 1;
-		builtin_tun_close(e);
+		/* The device stays (unread) until free() removes it. */
+		builtin_tun_watch(e);
 		e->cb.down_cb(e->arg, e->reason);
 	}
 out:
