@@ -531,9 +531,9 @@ builtin_notify_cb(void *arg)
 		if (e->dying || e->phase != PH_AUTHENTICATE)
 			goto out;
 		e->phase = PH_NETWORK;
-		ipcp_start(&e->ipcp);
+		fsm_start(&e->ipcp.fsm);
 		if (e->ipv6)
-			ip6cp_start(&e->ip6cp);
+			fsm_start(&e->ip6cp.fsm);
 	}
 	if ((e->pending & N_UP) && e->phase == PH_NETWORK && e->fd >= 0) {
 		e->pending &= ~N_UP;
@@ -646,13 +646,13 @@ builtin_dispatch(struct ppp_engine *e, uint16_t proto, const uint8_t *info,
 		break;
 	case PPP_PROTO_IPCP:
 		if (e->phase == PH_NETWORK)
-			ipcp_input(&e->ipcp, info, len);
+			fsm_input(&e->ipcp.fsm, info, len);
 		break;
 	case PPP_PROTO_IPV6CP:
 		if (!e->ipv6)
 			lcp_send_proto_reject(&e->lcp, proto, info, len);
 		else if (e->phase == PH_NETWORK)
-			ip6cp_input(&e->ip6cp, info, len);
+			fsm_input(&e->ip6cp.fsm, info, len);
 		break;
 	case PPP_PROTO_IP:
 	case PPP_PROTO_IPV6:
@@ -725,8 +725,8 @@ builtin_teardown(struct ppp_engine *e)
 	timer_stop(&e->notify);
 	timer_stop(&e->v6_wait);
 	lcp_cleanup(&e->lcp);
-	ipcp_cleanup(&e->ipcp);
-	ip6cp_cleanup(&e->ip6cp);
+	fsm_cleanup(&e->ipcp.fsm);
+	fsm_cleanup(&e->ip6cp.fsm);
 	builtin_tun_close(e);
 }
 

@@ -56,16 +56,6 @@ ip6cp_build_req(struct fsm *f, uint8_t *buf, size_t cap)
 }
 
 static int
-ip6cp_recv_ack(struct fsm *f, const uint8_t *opts, size_t len)
-{
-	struct ip6cp *c = ip6cp_of(f);
-	size_t n;
-
-	n = ip6cp_build_req(f, c->tmp, sizeof c->tmp);
-	return n == len && memcmp(c->tmp, opts, len) == 0 ? 0 : -1;
-}
-
-static int
 ip6cp_recv_nak(struct fsm *f, const uint8_t *opts, size_t len)
 {
 	struct ip6cp *c = ip6cp_of(f);
@@ -206,7 +196,6 @@ ip6cp_send(struct fsm *f, const uint8_t *pkt, size_t len)
 static const struct fsm_callbacks ip6cp_fsm_callbacks = {
 	.reset = ip6cp_reset,
 	.build_req = ip6cp_build_req,
-	.recv_ack = ip6cp_recv_ack,
 	.recv_nak = ip6cp_recv_nak,
 	.recv_rej = ip6cp_recv_rej,
 	.recv_req = ip6cp_recv_req,
@@ -226,23 +215,4 @@ ip6cp_init(struct ip6cp *c, const char *ifname, const struct ncp_callbacks *cb,
 	c->arg = arg;
 	fsm_init(&c->fsm, "ip6cp", ifname, PPP_PROTO_IPV6CP,
 	    &ip6cp_fsm_callbacks, c);
-}
-
-void
-ip6cp_cleanup(struct ip6cp *c)
-{
-	fsm_cleanup(&c->fsm);
-}
-
-void
-ip6cp_start(struct ip6cp *c)
-{
-	fsm_open(&c->fsm);
-	fsm_up(&c->fsm);
-}
-
-void
-ip6cp_input(struct ip6cp *c, const uint8_t *pkt, size_t len)
-{
-	fsm_input(&c->fsm, pkt, len);
 }

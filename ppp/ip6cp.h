@@ -22,10 +22,8 @@ struct ip6cp {
 
 void	ip6cp_init(struct ip6cp *c, const char *ifname,
 	    const struct ncp_callbacks *cb, void *arg);
-void	ip6cp_cleanup(struct ip6cp *c);
-void	ip6cp_start(struct ip6cp *c);
-void	ip6cp_input(struct ip6cp *c, const uint8_t *pkt, size_t len);
 /* A random interface identifier: non-zero and different from 'avoid'. */
 void	ip6cp_random_iid(uint8_t iid[8], const uint8_t avoid[8]);
+/* Then fsm_start(&c->fsm) in the network phase, fsm_input(), fsm_cleanup(). */
 
 #endif

@@ -57,16 +57,6 @@ ipcp_build_req(struct fsm *f, uint8_t *buf, size_t cap)
 }
 
 static int
-ipcp_recv_ack(struct fsm *f, const uint8_t *opts, size_t len)
-{
-	struct ipcp *c = ipcp_of(f);
-	size_t n;
-
-	n = ipcp_build_req(f, c->tmp, sizeof c->tmp);
-	return n == len && memcmp(c->tmp, opts, len) == 0 ? 0 : -1;
-}
-
-static int
 ipcp_recv_nak(struct fsm *f, const uint8_t *opts, size_t len)
 {
 	struct ipcp *c = ipcp_of(f);
@@ -233,7 +223,6 @@ ipcp_send(struct fsm *f, const uint8_t *pkt, size_t len)
 static const struct fsm_callbacks ipcp_fsm_callbacks = {
 	.reset = ipcp_reset,
 	.build_req = ipcp_build_req,
-	.recv_ack = ipcp_recv_ack,
 	.recv_nak = ipcp_recv_nak,
 	.recv_rej = ipcp_recv_rej,
 	.recv_req = ipcp_recv_req,
@@ -254,23 +243,4 @@ ipcp_init(struct ipcp *c, const char *ifname, int use_dns,
 	c->arg = arg;
 	fsm_init(&c->fsm, "ipcp", ifname, PPP_PROTO_IPCP, &ipcp_fsm_callbacks,
 	    c);
-}
-
-void
-ipcp_cleanup(struct ipcp *c)
-{
-	fsm_cleanup(&c->fsm);
-}
-
-void
-ipcp_start(struct ipcp *c)
-{
-	fsm_open(&c->fsm);
-	fsm_up(&c->fsm);
-}
-
-void
-ipcp_input(struct ipcp *c, const uint8_t *pkt, size_t len)
-{
-	fsm_input(&c->fsm, pkt, len);
 }

@@ -26,15 +26,11 @@ struct ipcp {
 	char		 reason[160];
 	const struct ncp_callbacks *cb;
 	void		*arg;
-	uint8_t		 tmp[64];
 };
 
 /* Set up (nothing sent); use_dns asks for primary and secondary DNS. */
 void	ipcp_init(struct ipcp *c, const char *ifname, int use_dns,
 	    const struct ncp_callbacks *cb, void *arg);
-void	ipcp_cleanup(struct ipcp *c);
-/* Network phase reached: open and send the first Configure-Request. */
-void	ipcp_start(struct ipcp *c);
-void	ipcp_input(struct ipcp *c, const uint8_t *pkt, size_t len);
+/* Then fsm_start(&c->fsm) in the network phase, fsm_input(), fsm_cleanup(). */
 
 #endif

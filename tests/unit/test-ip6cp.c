@@ -33,17 +33,17 @@ feed(struct ip6cp *c, const char *hex)
 	uint8_t buf[256];
 	size_t n = t_unhex(hex, buf, sizeof buf);
 
-	ip6cp_input(c, buf, n);
+	fsm_input(&c->fsm, buf, n);
 }
 
 static void
 setup(struct ip6cp *c)
 {
 	if (c->fsm.timer.initialised)
-		ip6cp_cleanup(c);
+		fsm_cleanup(&c->fsm);
 	nsent = ups = finishes = 0;
 	ip6cp_init(c, "t0", &cbs, NULL);
-	ip6cp_start(c);
+	fsm_start(&c->fsm);
 }
 
 static void
@@ -115,7 +115,7 @@ main(void)
 	fsm_proto_rejected(&c.fsm);
 	T_EQ_INT(finishes, 1);
 	T_EQ_INT(c.fsm.state, FSM_STOPPED);
-	ip6cp_cleanup(&c);
+	fsm_cleanup(&c.fsm);
 
 	event_base_free(base);
 	T_DONE();

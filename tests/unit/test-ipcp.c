@@ -41,18 +41,18 @@ feed(struct ipcp *c, const char *hex)
 	uint8_t buf[256];
 	size_t n = t_unhex(hex, buf, sizeof buf);
 
-	ipcp_input(c, buf, n);
+	fsm_input(&c->fsm, buf, n);
 }
 
 static void
 setup(struct ipcp *c, int dns)
 {
 	if (c->fsm.timer.initialised)
-		ipcp_cleanup(c);
+		fsm_cleanup(&c->fsm);
 	nsent = ups = finishes = 0;
 	reason[0] = '\0';
 	ipcp_init(c, "t0", dns, &cbs, NULL);
-	ipcp_start(c);
+	fsm_start(&c->fsm);
 }
 
 static const char *
@@ -127,7 +127,7 @@ main(void)
 	T_EQ_INT(nsent, FSM_MAX_CONFIGURE);
 	T_EQ_INT(finishes, 1);
 	T_EQ_STR(reason, "IPCP negotiation failed: no answer from the server");
-	ipcp_cleanup(&c);
+	fsm_cleanup(&c.fsm);
 
 	event_base_free(base);
 	T_DONE();
