@@ -143,42 +143,43 @@ static struct {
 	ino_t			 resolv_ino, hosts_ino;
 } transport_dns;
 
+/* Has /etc/resolv.conf or /etc/hosts changed since the base read them? */
 static int
-transport_dns_changed(void)
+transport_dns_changed(int remember)
 {
 	struct stat	 r, h;
-	int		 changed = 0;
+	int		 changed;
 
 	memset(&r, 0, sizeof r);
 	memset(&h, 0, sizeof h);
 	(void)stat("/etc/resolv.conf", &r);
 	(void)stat("/etc/hosts", &h);
-	if (r.st_ino != transport_dns.resolv_ino ||
+	changed = r.st_ino != transport_dns.resolv_ino ||
 	    r.st_mtim.tv_sec != transport_dns.resolv_mtime.tv_sec ||
 	    r.st_mtim.tv_nsec != transport_dns.resolv_mtime.tv_nsec ||
 	    h.st_ino != transport_dns.hosts_ino ||
 	    h.st_mtim.tv_sec != transport_dns.hosts_mtime.tv_sec ||
-	    h.st_mtim.tv_nsec != transport_dns.hosts_mtime.tv_nsec)
-		changed = 1;
-	transport_dns.resolv_ino = r.st_ino;
-	transport_dns.resolv_mtime = r.st_mtim;
-	transport_dns.hosts_ino = h.st_ino;
-	transport_dns.hosts_mtime = h.st_mtim;
+	    h.st_mtim.tv_nsec != transport_dns.hosts_mtime.tv_nsec;
+	if (remember) {
+		transport_dns.resolv_ino = r.st_ino;
+		transport_dns.resolv_mtime = r.st_mtim;
+		transport_dns.hosts_ino = h.st_ino;
+		transport_dns.hosts_mtime = h.st_mtim;
+	}
 	return changed;
 }
 
 static struct evdns_base *
 transport_dns_get(struct event_base *base)
 {
-	int	changed = transport_dns_changed();
-
 	if (transport_dns.dns != NULL && transport_dns.inflight == 0 &&
-	    (changed || transport_dns.base != base)) {
+	    (transport_dns.base != base || transport_dns_changed(0))) {
 		evdns_base_free(transport_dns.dns, 0);
 		transport_dns.dns = NULL;
 	}
 	if (transport_dns.dns == NULL) {
 		/* Reads /etc/resolv.conf and /etc/hosts (DNS_OPTIONS_ALL). */
+		transport_dns_changed(1);
 		transport_dns.dns = evdns_base_new(base,
 		    EVDNS_BASE_INITIALIZE_NAMESERVERS);
 		transport_dns.base = base;
@@ -899,6 +900,9 @@ transport_tls_start(struct transport *t)
 			    transport_tls_error(ret));
 			return;
 		}
+		/* CRLs in the same file make "revoked" checkable (none: fine). */
+		(void)gnutls_certificate_set_x509_crl_file(t->cred, t->ca_file,
+		    GNUTLS_X509_FMT_PEM);
 	} else if (t->verify_cert) {
 		ret = gnutls_certificate_set_x509_system_trust(t->cred);
 		if (ret <= 0)
@@ -1302,8 +1306,12 @@ transport_arm_write(struct transport *t)
 {
 	if (t->state == TRANSPORT_FAILED || t->ev_write == NULL)
 		return;
+	/*
+	 * A drain owed is delivered from the write event too, even when
+	 * transport_write() itself emptied the queue.
+	 */
 	if (t->tls_pending != 0 || t->req_off < t->req_len ||
-	    (t->state == TRANSPORT_READY && t->wq_len > 0))
+	    (t->state == TRANSPORT_READY && (t->wq_len > 0 || t->want_drain)))
 		event_add(t->ev_write, NULL);
 	else
 		event_del(t->ev_write);
@@ -1516,10 +1524,12 @@ transport_write(struct transport *t, const uint8_t *buf, size_t len)
 		return 0;	/* error_cb is on its way */
 	if (t->wq == NULL && (t->wq = malloc(TRANSPORT_WQ_SIZE)) == NULL)
 		abort();
-	if (len > TRANSPORT_WQ_SIZE - t->wq_len)
+	if (len > TRANSPORT_WQ_SIZE - t->wq_len) {
+		t->want_drain = 1;
 		return -ENOBUFS;
+	}
 	if (t->wq_off + t->wq_len + len > TRANSPORT_WQ_SIZE) {
-		/* Slide the queue down; at most once per queue's worth. */
+		/* Slide what is left to the front (no allocation). */
 		memmove(t->wq, t->wq + t->wq_off, t->wq_len);
 		t->wq_off = 0;
 	}
