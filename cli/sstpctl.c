@@ -453,6 +453,20 @@ prompt_text(void)
 	return buf;
 }
 
+/* Ctrl-C at the prompt drops the line being typed, as shells do. */
+static int
+signal_hook(void)
+{
+	if (interrupted) {
+		interrupted = 0;
+		printf("^C\n");
+		rl_replace_line("", 0);
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	return 0;
+}
+
 static int
 interactive(void)
 {
@@ -464,6 +478,8 @@ interactive(void)
 	    -1)
 		hist = NULL;
 	rl_readline_name = "sstpctl";
+	rl_catch_signals = 0;
+	rl_signal_event_hook = signal_hook;
 	rl_attempted_completion_function = complete_cb;
 	rl_completer_word_break_characters = (char *)" \t[(=,~";
 	rl_bind_key('?', help_key);
@@ -571,7 +587,6 @@ main(int argc, char **argv)
 		ret = run_line(line, stderr, "sstpctl: ");
 		free(line);
 	} else if (isatty(STDIN_FILENO)) {
-		signal(SIGINT, SIG_IGN);	/* readline clears the line */
 		ret = interactive();
 	} else
 		ret = run_script(stdin);

@@ -900,6 +900,9 @@ transport_tls_start(struct transport *t)
 			    transport_tls_error(ret));
 			return;
 		}
+		/* CRLs in the same file make "revoked" checkable (none: fine). */
+		(void)gnutls_certificate_set_x509_crl_file(t->cred, t->ca_file,
+		    GNUTLS_X509_FMT_PEM);
 	} else if (t->verify_cert) {
 		ret = gnutls_certificate_set_x509_system_trust(t->cred);
 		if (ret <= 0)

@@ -107,6 +107,13 @@ wait_line "[$U@sstpcd] /interface sstp-client>"
 keys 'print detail bogus' Enter
 wait_for 'expected end of command \(line 1 column 14\)'
 
+# Ctrl-C at the prompt drops the line and sstpctl stays.
+keys 'remove 0'
+wait_line "[$U@sstpcd] /interface sstp-client> remove 0"
+keys C-c
+wait_line "[$U@sstpcd] /interface sstp-client>"
+t_assert_eq "$(t_expect "${C[@]}" /interface sstp-client print count-only)" 2 "nothing removed"
+
 # Back to the root; quit; the history was kept.
 keys '/' Enter
 wait_line "[$U@sstpcd] >"

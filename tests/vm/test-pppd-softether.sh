@@ -7,9 +7,10 @@
 # inside; SKIP with the reason when the VM cannot start.  Inside: the tunnel
 # comes up with MS-CHAPv2 and with PAP, ping crosses it, 'monitor once'
 # shows the ppp interface's values, and disabling it leaves no pppd, no
-# interface, no route and no plugin socket.  Before that, tests/vm/pppd-driver
-# runs the engine alone against a peer pppd (checks the plugin, the HLAK
-# hand-off and the exit reasons without SSTP in the way).
+# interface, no route and no plugin socket; pppd killed under a tunnel gives
+# a reason and the tunnel reconnects.  Before that, tests/vm/pppd-driver runs
+# the engine alone against a peer pppd (the plugin, the HLAK hand-off, exit
+# reasons, a hung pppd killed on stop) without SSTP in the way.
 # timeout: 900
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -90,6 +91,17 @@ t_wait_for 60 grep -q '^up\|^down' "$T_DIR/drv-pap.out" || t_fail "driver: no up
 t_assert_match "$(cat "$T_DIR/drv-pap.out")" 'auth hlak=none' "PAP gives no HLAK"
 t_assert_match "$(cat "$T_DIR/drv-pap.out")" 'up .*auth=pap' "PAP up"
 kill -TERM "$DRV"; wait "$DRV"
+# A hung pppd: stop() sends SIGTERM, then SIGKILL after 5 s; nothing stays.
+drive hang mschap2 require-mschap-v2 "s3cret pass"
+t_wait_for 60 grep -q '^up\|^down' "$T_DIR/drv-hang.out" || t_fail "driver: no up (hang test)"
+hung=$(pgrep -f "pppd .*ifname ${T_ID}d") || t_fail "no engine pppd to hang"
+kill -STOP $hung
+kill -TERM "$DRV"
+t_wait_for 15 grep -q '^down' "$T_DIR/drv-hang.out" || t_fail "a hung pppd was not killed"
+wait "$DRV"
+t_assert_match "$(cat "$T_DIR/drv-hang.out")" 'down reason=pppd was killed by signal 9' "hung pppd killed"
+kill -0 $hung 2>/dev/null && t_fail "hung pppd $hung still there"
+ip link show "${T_ID}d" >/dev/null 2>&1 && t_fail "interface left after a hung pppd"
 drive bad mschap2 require-mschap-v2 "wrong"
 wait "$DRV"
 t_assert_match "$(cat "$T_DIR/drv-bad.out")" \
@@ -135,6 +147,21 @@ for auth in mschap2 pap; do
 	rx2=$(mon $n rx-packet)
 	[ "$rx2" -ge $((rx1 + 3)) ] || t_fail "$n: rx-packet did not count the replies: $rx1 -> $rx2"
 
+	if [ $auth = mschap2 ]; then
+		# pppd killed under the tunnel: the interface goes, a readable
+		# reason stays, the tunnel reconnects by itself.
+		p1=$(pgrep -f "pppd .*ifname $n")
+		kill -KILL $p1
+		reason() { [[ $(mon $n last-disconnect-reason) == *pppd* ]]; }
+		t_wait_for 20 reason || t_fail "$n: no reason after pppd died: $(ctl /interface sstp-client monitor $n once)"
+		t_info "$n after kill -9: $(mon $n last-disconnect-reason)"
+		t_wait_for 90 up || t_fail "$n did not reconnect after pppd died: $(ctl /interface sstp-client monitor $n once)"
+		p2=$(pgrep -f "pppd .*ifname $n") || t_fail "$n: no pppd after reconnect"
+		[ "$p1" != "$p2" ] || t_fail "$n: the same pppd after kill -9"
+		t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 3 -I $n "$SE_VHOST"
+		t_info "$n reconnected ($(secs "$t0") s)"
+	fi
+
 	# Teardown: no pppd, no interface, no route, no plugin socket.
 	t_expect ctl /interface sstp-client disable $n
 	gone() { ! ip -n "$cns" link show $n >/dev/null 2>&1 && ! pgrep -f "pppd .*ifname $n" >/dev/null; }
@@ -155,4 +182,4 @@ t_expect ctl /interface sstp-client remove pd-bad
 t_wait_for 15 eval '! pgrep -x pppd' || t_fail "pppd left: $(pgrep -a pppd)"
 d_stop
 pgrep -x pppd >/dev/null && t_fail "pppd outlived the daemon"
-t_pass "pppd engine: driver, MS-CHAPv2, PAP, teardown ($(secs "$t0") s in the VM)"
+t_pass "pppd engine: driver, hang, MS-CHAPv2, kill -9 and reconnect, PAP, teardown ($(secs "$t0") s in the VM)"
