@@ -23,7 +23,7 @@
 #include "store.h"
 #include "timer.h"
 
-#define SSTPCD_SOCKET	"/run/sstpcd.sock"
+#define SSTPCD_SOCKET	RUNSTATEDIR "/sstpcd.sock"	/* as sstpctl */
 #define SSTPCD_CONFIG	LOCALSTATEDIR "/lib/sstpcd/sstpcd.conf"
 
 #define SSTPCD_STOP_MS	4000	/* orderly stop of every tunnel at exit */

@@ -134,10 +134,13 @@ tunnel_name(const struct tunnel *t)
 static void
 tunnel_set_state(struct tunnel *t, enum tunnel_state state, const char *status)
 {
-	int changed = t->state != state || t->status != status;
+	int changed;
 
+	if (status == NULL)
+		status = tunnel_state_name(state);
+	changed = t->state != state || strcmp(t->status, status) != 0;
 	t->state = state;
-	t->status = status != NULL ? status : tunnel_state_name(state);
+	t->status = status;
 	if (changed) {
 		log_info("%s: state=%s", tunnel_name(t), t->status);
 		if (t->state_cb != NULL)

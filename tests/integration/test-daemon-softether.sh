@@ -44,9 +44,13 @@ common="connect-to=$SE_HOST user=$SE_USER ca-certificate=$SE_CA ppp-engine=built
 out=$(d_ctl '/interface sstp-client' \
     "add name=se-off $common password=$SE_PASSWORD" \
     "add name=se-bad $common password=Wrong-$SE_PASSWORD disabled=no" \
-    "add name=se-up $common password=$SE_PASSWORD disabled=no")
+    "add name=se-up $common password=$SE_PASSWORD disabled=no ipv6=no")
 t_assert_nomatch "$out" '%error' "adds accepted"
 
+if [ "$(mon se-up status)" = error ] &&
+    [[ $(mon se-up last-disconnect-reason) == *"not built into"* ]]; then
+	t_skip "the built-in PPP engine is not built into this sstpcd"
+fi
 up() { [ "$(mon se-up status)" = connected ]; }
 t_wait_for 60 up || t_fail "se-up not connected: $(d_ctl '/interface sstp-client monitor se-up once')"
 badst() { [[ $(mon se-bad last-disconnect-reason) == *authentication* ]]; }
@@ -62,13 +66,15 @@ mtu=$(ip -n "$cns" -o link show se-up | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
 t_assert_eq "$(mon se-up mtu)" "$mtu" "monitor mtu = the device's"
 ip -n "$cns" link show se-off >/dev/null 2>&1 && t_fail "disabled se-off has a device"
 
-# uptime grows; idle-time grows without traffic and resets with it.
+# uptime grows; idle-time grows without traffic and resets with it (se-up
+# runs without IPv6, whose router solicitations would count as traffic).
 u1=$(secs "$(mon se-up uptime)")
 sleep 3
 u2=$(secs "$(mon se-up uptime)")
 [ "$u2" -ge $((u1 + 2)) ] || t_fail "uptime did not grow: $u1 -> $u2"
-i1=$(secs "$(mon se-up idle-time)")
-[ "$i1" -ge 2 ] || t_fail "idle-time did not grow: $i1"
+# (the kernel's own first packets on a new link may come first: wait them out)
+idle2() { [ "$(secs "$(mon se-up idle-time)")" -ge 2 ]; }
+t_wait_for 20 idle2 || t_fail "idle-time does not grow: $(mon se-up idle-time)"
 rx1=$(mon se-up rx-packet)
 t_expect ip netns exec "$cns" ping -c 3 -i 0.3 -W 2 -I se-up "$SE_VHOST" >/dev/null
 i2=$(secs "$(mon se-up idle-time)")
@@ -81,7 +87,10 @@ t_assert_match "$(mon se-up encoding)" 'TLS' "encoding names TLS"
 d_ctl '/interface sstp-client disable se-up' >/dev/null
 down() { ! ip -n "$cns" link show se-up >/dev/null 2>&1; }
 t_wait_for 10 down || t_fail "se-up device left after disable"
-t_assert_eq "$(mon se-up status)" disabled "se-up disabled"
+dis() { [ "$(mon se-up status)" = disabled ]; }
+t_wait_for 10 dis || t_fail "se-up not disabled: $(mon se-up status)"
+t_assert_eq "$(mon se-up last-disconnect-reason)" disabled "reason of the stop"
+t_assert_eq "$(mon se-bad status)" "authentication failed" "se-bad still failing"
 [ "$(mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
 
 d_ctl '/interface sstp-client remove se-bad' \

@@ -173,6 +173,15 @@ main(void)
 	    "(line 1 column 17)");
 	T_EQ_STR(err(MENU_ROOT, "print"), "bad command name print "
 	    "(line 1 column 1)");
+	{
+		char	deep[300];
+
+		memset(deep, '(', sizeof deep);
+		memcpy(deep, "print where ", 12);
+		deep[sizeof deep - 1] = '\0';
+		T_EQ_STR(err(S, deep), "expression nested too deeply "
+		    "(line 1 column 77)");
+	}
 
 	/* Items: numbers, names, several, numbers=, find. */
 	c = parse(S, "disable 0,2");
