@@ -291,6 +291,7 @@ res connect_median_s "$(printf '%s\n' "${times[@]}" | median)" s
 res connect_min_s "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" s
 res connect_max_s "$(printf '%s\n' "${times[@]}" | sort -n | tail -1)" s
 res connect_runs "$BENCH_RUNS" runs
+res tunnel_encoding "$(mon sb1 encoding | tr -s ' ' '_')" ""
 res tunnel_mtu "$(ip -n "$CNS" -o link show sb1 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')" bytes
 
 ip -n "$CNS" route replace "$IPERF_IP/32" dev sb1 || t_fail "cannot route $IPERF_IP via sb1"
