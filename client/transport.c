@@ -35,6 +35,7 @@
 #define TRANSPORT_WQ_HIGH	(64 * 1024)	/* write returns 1 above this */
 #define TRANSPORT_WQ_LOW	(16 * 1024)	/* drain_cb below this */
 #define TRANSPORT_READ_SIZE	16384	/* one TLS record (RFC 8446 5.1) */
+#define TRANSPORT_READ_BURST	32	/* records read per turn of the loop */
 #define TRANSPORT_CAUSE_MAX	512
 
 enum transport_state {
@@ -1350,11 +1351,21 @@ transport_http_input(struct transport *t, const uint8_t *buf, size_t len,
 static void
 transport_tls_read(struct transport *t)
 {
-	ssize_t	n;
-	size_t	used;
-	int	ret;
+	ssize_t		n;
+	size_t		used;
+	unsigned int	records;
+	int		ret;
 
-	for (;;) {
+	for (records = 0;; records++) {
+		/*
+		 * Let the other tunnels run now and then; what GnuTLS holds
+		 * already would raise no socket event, so ask for another turn.
+		 */
+		if (records == TRANSPORT_READ_BURST) {
+			if (gnutls_record_check_pending(t->tls) > 0)
+				event_active(t->ev_read, EV_READ, 1);
+			return;
+		}
 		errno = 0;
 		n = gnutls_record_recv(t->tls, t->rbuf, sizeof t->rbuf);
 		if (n == GNUTLS_E_AGAIN)
