@@ -83,6 +83,9 @@ struct ppp_engine {
 
 static void	builtin_destroy(struct ppp_engine *e);
 static void	builtin_teardown(struct ppp_engine *e);
+static void	builtin_peer_ended(struct ppp_engine *e);
+static void	builtin_ipv6_sysctl(struct ppp_engine *e, const char *key,
+		    const char *val);
 
 static void
 builtin_enter(struct ppp_engine *e)
@@ -224,6 +227,7 @@ builtin_add_ll(struct ppp_engine *e)
 
 	if (e->v6_addr_added || e->fd < 0)
 		return;
+	builtin_ipv6_sysctl(e, "disable_ipv6", "0");
 	if (netif_addr6_ll_add(e->info.ifindex, e->ip6cp.local_iid,
 	    &cause) != 0) {
 		log_warn("%s: ipv6 link-local address: %s", e->ifname,
@@ -235,6 +239,22 @@ builtin_add_ll(struct ppp_engine *e)
 	e->info.have_ipv6 = 1;
 	memcpy(e->info.local_iid, e->ip6cp.local_iid, 8);
 	memcpy(e->info.remote_iid, e->ip6cp.remote_iid, 8);
+}
+
+/* Best effort: one IPv6 sysctl of the new device (before it is up). */
+static void
+builtin_ipv6_sysctl(struct ppp_engine *e, const char *key, const char *val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/%s",
+	    e->ifname, key);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	if (fputs(val, f) < 0)
+		log_debug("%s: %s: %s", e->ifname, path, strerror(errno));
+	fclose(f);
 }
 
 /* IPCP is up (and IPv6CP settled): make the interface and announce it. */
@@ -263,6 +283,13 @@ builtin_tun_setup(struct ppp_engine *e)
 		ret = -ENODEV;
 		goto fail;
 	}
+	/*
+	 * The link-local address comes from IPv6CP's identifier, not from the
+	 * kernel; without IPv6CP the device has no IPv6 at all.
+	 */
+	builtin_ipv6_sysctl(e, "addr_gen_mode", "1");
+	if (!e->ip6cp_up)
+		builtin_ipv6_sysctl(e, "disable_ipv6", "1");
 	if ((ret = netif_set_mtu(li->ifindex, li->mtu, &cause)) != 0 ||
 	    (ret = netif_addr4_add(li->ifindex, li->local, li->remote,
 	    &cause)) != 0 ||
@@ -460,9 +487,34 @@ builtin_lcp_down(void *arg)
 	fsm_down(&e->ipcp.fsm);
 	if (e->ipv6)
 		fsm_down(&e->ip6cp.fsm);
+	if (e->lcp.fsm.peer_term && e->lcp.fsm.state == FSM_STOPPING) {
+		builtin_peer_ended(e);
+		return;
+	}
 	/* Renegotiation after the link was established is not supported. */
 	if (e->phase == PH_AUTHENTICATE || e->phase == PH_NETWORK)
 		builtin_schedule(e, N_RENEG);
+}
+
+/*
+ * The server sent a Terminate-Request (and has our Ack): the link is over
+ * now, not after the Stopping timer; SoftEther closes SSTP 0.3 s later.
+ */
+static void
+builtin_peer_ended(struct ppp_engine *e)
+{
+	const char *msg = e->lcp.fsm.peer_term_msg;
+	char reason[256];
+
+	if (e->phase == PH_AUTHENTICATE)
+		/* SoftEther's answer to a wrong PAP password. */
+		snprintf(reason, sizeof reason, "authentication failed: the "
+		    "server ended the link during %s authentication%s%s",
+		    e->auth_method, *msg ? ": " : "", msg);
+	else
+		snprintf(reason, sizeof reason, "the server ended the link%s%s",
+		    *msg ? ": " : "", msg);
+	builtin_finish(e, reason);
 }
 
 static void
@@ -470,15 +522,11 @@ builtin_lcp_finished(void *arg, const char *reason)
 {
 	struct ppp_engine *e = arg;
 
-	/* The server hanging up while we authenticate is a refusal. */
-	if (e->phase == PH_AUTHENTICATE && e->lcp.fsm.peer_term &&
-	    e->reason[0] == '\0' &&
+	if (e->lcp.fsm.peer_term &&
 	    strncmp(reason, "the server ended", 16) == 0)
-		snprintf(e->reason, sizeof e->reason, "authentication failed: "
-		    "the server ended the link during %s authentication%s%s",
-		    e->auth_method, e->lcp.fsm.peer_term_msg[0] ? ": " : "",
-		    e->lcp.fsm.peer_term_msg);
-	builtin_finish(e, reason);
+		builtin_peer_ended(e);
+	else
+		builtin_finish(e, reason);
 }
 
 static void

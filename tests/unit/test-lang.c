@@ -303,6 +303,8 @@ main(void)
 	T_EQ_STR(comp(S, "monitor ", names, &st),
 	    "[find office sstp-out1 sstp-out2");
 	T_EQ_STR(comp(S, "monitor sstp", names, &st), "sstp-out1 sstp-out2");
+	T_EQ_STR(comp(S, "disable 0,of", names, &st), "office");
+	T_EQ_INT(st, 10);
 	T_EQ_STR(comp(S, "monitor office o", names, &st), "once");
 	T_EQ_STR(comp(S, "print d", NULL, &st), "detail");
 	T_EQ_STR(comp(S, "print proplist=name,con", NULL, &st), "connect-to");
