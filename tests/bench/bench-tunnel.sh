@@ -17,7 +17,9 @@
 #   BENCH_SECONDS=10    seconds per iperf3 run
 #   BENCH_TUNNELS=10    tunnels up at once for the memory measurement
 #   BENCH_ENGINE=builtin  the ppp-engine property (pppd needs kernel PPP)
-#   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results)
+#   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results);
+#                       sstpcd's log is copied to FILE.sstpcd.log
+#   BENCH_SSTPCD_ARGS=  more sstpcd arguments (e.g. -vv for a detailed log)
 #   BENCH_SETUP_ONLY=1  set up SoftEther, its bridge and the iperf3 host,
 #                       measure the hub alone, and stop (no sstpcd needed)
 #   SSTPCD_BUILD=DIR    where sstpcd and sstpctl are (see tests/lib/common.sh)
@@ -95,6 +97,11 @@ results_write() {
 			printf '%-34s %14s  %s\n' "$k" "${R[$k]}" "${R_UNIT[$k]}"
 		done
 		printf '\ncommit %s, %s CPUs, kernel %s\n' "$rev" "$(nproc)" "$(uname -r)"
+		# the daemon's log, for a look at where the time went
+		if [ -s "$T_DIR/d/sstpcd.log" ]; then
+			cp "$T_DIR/d/sstpcd.log" "$BENCH_RESULTS.sstpcd.log"
+			printf 'sstpcd log in %s\n' "$BENCH_RESULTS.sstpcd.log"
+		fi
 		printf 'key=value results in %s\n' "$BENCH_RESULTS"
 	}
 }
@@ -126,7 +133,7 @@ ping_rtt() {
 	out=$(ip netns exec "$ns" ping -q -n -c "$BENCH_PINGS" -i 0.02 -W 2 \
 	    ${dev:+-I "$dev"} "$dst" 2>&1)
 	loss=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
-	line=$(printf '%s\n' "$out" | sed -n 's|^rtt [^=]*= *\([0-9./]*\) ms|\1|p')
+	line=$(printf '%s\n' "$out" | sed -n 's|^rtt [^=]*= *\([0-9./]*\) ms.*|\1|p')
 	if [ -z "$line" ]; then
 		t_info "ping $dst from $ns: $out"
 		return 1
@@ -219,7 +226,7 @@ fi
 
 # --- the client: sstpcd with the built-in engine -------------------------
 
-t_start_sstpcd "$CNS" "$T_DIR/d"
+t_start_sstpcd "$CNS" "$T_DIR/d" ${BENCH_SSTPCD_ARGS:-}
 # t_start_sstpcd's pid is the shell running 'ip netns exec'; find sstpcd
 D_PID=$(pgrep -P "$T_SSTPCD_PID" -x sstpcd || echo "$T_SSTPCD_PID")
 t_cleanup _t_kill "$D_PID" 10
@@ -284,6 +291,23 @@ res connect_median_s "$(printf '%s\n' "${times[@]}" | median)" s
 res connect_min_s "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" s
 res connect_max_s "$(printf '%s\n' "${times[@]}" | sort -n | tail -1)" s
 res connect_runs "$BENCH_RUNS" runs
+# Where the time went, from sstpcd's log lines (best effort: skipped when
+# the lines are not there): TCP+TLS+SSTP call+LCP+auth, then until IPCP is
+# up, then until the interface is up.
+phases=$(awk '
+	function t(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+	/ sb1: connecting / { c = t($1); s = i = "" }
+	/ sb1: sstp state=connected/ && c != "" { s = t($1) }
+	/ sb1: ipcp up/ && s != "" { i = t($1) }
+	/ sb1: state=connected/ && i != "" {
+		printf "%.3f %.3f %.3f\n", s - c, i - s, t($1) - i; c = "" }
+' "$T_DIR/d/sstpcd.log")
+if [ -n "$phases" ]; then
+	res connect_call_auth_median_s "$(awk '{print $1}' <<<"$phases" | median)" s
+	res connect_ipcp_median_s "$(awk '{print $2}' <<<"$phases" | median)" s
+	res connect_to_iface_median_s "$(awk '{print $3}' <<<"$phases" | median)" s
+fi
+res tunnel_encoding "$(mon sb1 encoding | tr -s ' ' '_')" ""
 res tunnel_mtu "$(ip -n "$CNS" -o link show sb1 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')" bytes
 
 ip -n "$CNS" route replace "$IPERF_IP/32" dev sb1 || t_fail "cannot route $IPERF_IP via sb1"
@@ -306,7 +330,9 @@ for ((i = 2; i <= BENCH_TUNNELS; i++)); do
 	up_wait "sb$i" 60 || not_up "sb$i"
 done
 res tunnels_up "$BENCH_TUNNELS" tunnels
-res vpnserver_sessions "$(softether_sessions a)" sessions
+# SoftEther names them SID-<USER>-[SSTP]-<n>
+res vpnserver_sstp_sessions "$(softether_vpncmd a "/HUB:$SE_HUB" /CMD SessionList 2>/dev/null |
+    grep -c '^Session Name *|SID-.*-\[SSTP\]-')" sessions
 ping_rtt "$CNS" "sb$BENCH_TUNNELS" "$SE_VHOST" tunnel_n_ping_vhost ||
     t_fail "ping through sb$BENCH_TUNNELS failed"
 rssn=$(mem_kb "$D_PID" VmRSS)
