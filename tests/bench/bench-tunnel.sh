@@ -291,6 +291,22 @@ res connect_median_s "$(printf '%s\n' "${times[@]}" | median)" s
 res connect_min_s "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" s
 res connect_max_s "$(printf '%s\n' "${times[@]}" | sort -n | tail -1)" s
 res connect_runs "$BENCH_RUNS" runs
+# Where the time went, from sstpcd's log lines (best effort: skipped when
+# the lines are not there): TCP+TLS+SSTP call+LCP+auth, then until IPCP is
+# up, then until the interface is up.
+phases=$(awk '
+	function t(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+	/ sb1: connecting / { c = t($1); s = i = "" }
+	/ sb1: sstp state=connected/ && c != "" { s = t($1) }
+	/ sb1: ipcp up/ && s != "" { i = t($1) }
+	/ sb1: state=connected/ && i != "" {
+		printf "%.3f %.3f %.3f\n", s - c, i - s, t($1) - i; c = "" }
+' "$T_DIR/d/sstpcd.log")
+if [ -n "$phases" ]; then
+	res connect_call_auth_median_s "$(awk '{print $1}' <<<"$phases" | median)" s
+	res connect_ipcp_median_s "$(awk '{print $2}' <<<"$phases" | median)" s
+	res connect_to_iface_median_s "$(awk '{print $3}' <<<"$phases" | median)" s
+fi
 res tunnel_encoding "$(mon sb1 encoding | tr -s ' ' '_')" ""
 res tunnel_mtu "$(ip -n "$CNS" -o link show sb1 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')" bytes
 
