@@ -414,7 +414,9 @@ builtin_auth_output_cb(void *arg, uint16_t proto, const uint8_t *pkt,
 	struct ppp_engine *e = arg;
 
 	builtin_enter(e);
-	builtin_send(e, proto, pkt, len);
+	/* A retransmission after LCP left Opened has no link to go on. */
+	if (lcp_is_open(&e->lcp))
+		builtin_send(e, proto, pkt, len);
 	builtin_leave(e);
 }
 
