@@ -285,6 +285,17 @@ main(void)
 	T_EQ_INT(l.echo_off, 1);
 	T_EQ_INT(l.fsm.state, FSM_OPENED);
 
+	/* max-mru and max-mtu beyond what one SSTP packet carries are capped. */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.max_mru = 9000;
+	cfg.max_mtu = 9000;
+	setup(&l, &cfg);
+	lcp_start(&l);
+	T_CHECK(sent_is(0, "01 01 00 0e 01 04 0f f7 05 06 .. .. .. .."));
+	feed(&l, "01 01 00 08 01 04 23 28");
+	T_CHECK(sent_is(LAST, "02 01 00 08 01 04 23 28"));
+	T_EQ_INT(lcp_mtu(&l), 4087);
+
 	/* No answer at all: Max-Configure requests, then a reason. */
 	setup(&l, &cfg);
 	lcp_start(&l);

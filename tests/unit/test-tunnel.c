@@ -163,6 +163,12 @@ sstp_session_binding(const struct sstp_session *s)
 	return "sha256";
 }
 
+const char *
+sstp_session_reason(const struct sstp_session *s)
+{
+	return "";
+}
+
 static struct ppp_callbacks e_cb;
 static void *e_arg;
 static int e_started, e_freed, e_stops, e_throttle = -1;
