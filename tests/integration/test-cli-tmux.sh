@@ -26,6 +26,7 @@ mkdir -p "$T_DIR/home"
 t_tmux_new cli sh -c 'trap "" INT; HOME=$0 TERM=screen "$1" --socket "$2"; echo "sstpctl exit $?"' \
     "$T_DIR/home" "$BUILD/sstpctl" "$SOCK"
 
+TM_CMD=(tmux -L "$T_ID")
 screen() { t_tmux_screen cli; }
 keys() { t_tmux_keys cli "$@"; }
 # The last non-empty line of the screen.
@@ -99,6 +100,17 @@ wait_for ' status: disabled' 4
 t_assert_eq "$(screen | grep -c ' status: ')" 1 "still one block after the change"
 keys q
 wait_line "[$U@sstpcd] /interface sstp-client>"
+
+# In a narrow terminal the long lines wrap; the redraw still covers them.
+"${TM_CMD[@]}" resize-window -t cli -x 50 -y 48
+keys C-l 'monitor 0' Enter
+wait_for 'last-disconnect-reason'
+sleep 3.5
+t_assert_eq "$(screen | grep -c 'status: ')" 1 "one block in 50 columns"
+t_assert_eq "$(screen | grep -c 'monitor 0$')" 1 "the command line stays above it"
+keys q
+wait_line "[$U@sstpcd] /interface sstp-client>"
+"${TM_CMD[@]}" resize-window -t cli -x 160 -y 48
 
 # Ctrl-C ends monitor too; errors point at the word.
 keys 'monitor 0,1' Enter
