@@ -20,6 +20,9 @@
 #   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results);
 #                       sstpcd's log is copied to FILE.sstpcd.log
 #   BENCH_SSTPCD_ARGS=  more sstpcd arguments (e.g. -vv for a detailed log)
+#   BENCH_PERF=1        profile sstpcd (perf record) during each transfer;
+#                       the top symbols go to FILE.<measure>.perf.txt
+#                       (BENCH_PERF_ARGS: perf record options, default -F 999 -g)
 #   BENCH_SETUP_ONLY=1  set up SoftEther, its bridge and the iperf3 host,
 #                       measure the hub alone, and stop (no sstpcd needed)
 #   SSTPCD_BUILD=DIR    where sstpcd and sstpctl are (see tests/lib/common.sh)
@@ -49,6 +52,7 @@ BENCH_TUNNELS=${BENCH_TUNNELS:-10}
 BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench-tunnel.results}
 BENCH_SETUP_ONLY=${BENCH_SETUP_ONLY:-0}
 BENCH_ENGINE=${BENCH_ENGINE:-builtin}
+BENCH_PERF=${BENCH_PERF:-0}
 
 IPERF_IP=192.168.30.250
 BASE_IP=192.168.30.251
@@ -113,7 +117,14 @@ cpu_ticks() {
 	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
-# mem_kb PID FIELD: VmRSS / VmHWM in kB
+# dev_packets NS DEV: rx + tx packets of a device
+dev_packets() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets" \
+	    "/sys/class/net/$2/statistics/tx_packets" 2>/dev/null |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+# mem_kb PID FIELD: a field of /proc/PID/status (VmRSS, VmHWM in kB)
 mem_kb() {
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
 }
@@ -150,12 +161,35 @@ ping_rtt() {
 # (when D_PID is set) and of vpnserver during it
 iperf() {
 	local ns=$1 dst=$2 p=$3 rev=${4:-} js bytes bps retr
-	local s0 s1 d0 d1 gb
+	local s0 s1 d0 d1 gb w0 w1 k0 k1
 	s0=$(cpu_ticks "$SE_PID")
-	[ -n "${D_PID:-}" ] && d0=$(cpu_ticks "$D_PID")
+	if [ -n "${D_PID:-}" ]; then
+		d0=$(cpu_ticks "$D_PID")
+		w0=$(mem_kb "$D_PID" voluntary_ctxt_switches)
+		k0=$(dev_packets "$ns" "$IPERF_DEV")
+	fi
+	local perf=
+	if [ "$BENCH_PERF" = 1 ] && [ -n "${D_PID:-}" ]; then
+		perf record -q ${BENCH_PERF_ARGS:--F 999 -g} -p "$D_PID" -o "$BENCH_RESULTS.$p.perf.data" \
+		    >/dev/null 2>&1 &
+		perf=$!
+		t_cleanup _t_kill "$perf" 5
+	fi
 	js=$(ip netns exec "$ns" iperf3 -J -c "$dst" -t "$BENCH_SECONDS" -O 1 $rev 2>&1)
+	if [ -n "$perf" ]; then
+		kill -INT "$perf" 2>/dev/null
+		wait "$perf" 2>/dev/null
+		perf report -q --stdio --no-children --sort dso,symbol -g none \
+		    -i "$BENCH_RESULTS.$p.perf.data" 2>/dev/null | head -40 \
+		    >"$BENCH_RESULTS.$p.perf.txt"
+		t_info "profile of sstpcd in $BENCH_RESULTS.$p.perf.txt"
+	fi
 	s1=$(cpu_ticks "$SE_PID")
-	[ -n "${D_PID:-}" ] && d1=$(cpu_ticks "$D_PID")
+	if [ -n "${D_PID:-}" ]; then
+		d1=$(cpu_ticks "$D_PID")
+		w1=$(mem_kb "$D_PID" voluntary_ctxt_switches)
+		k1=$(dev_packets "$ns" "$IPERF_DEV")
+	fi
 	bytes=$(printf '%s\n' "$js" | jq -r '.end.sum_received.bytes // empty' 2>/dev/null)
 	bps=$(printf '%s\n' "$js" | jq -r '.end.sum_received.bits_per_second // empty' 2>/dev/null)
 	retr=$(printf '%s\n' "$js" | jq -r '.end.sum_sent.retransmits // empty' 2>/dev/null)
@@ -176,6 +210,13 @@ iperf() {
 		    "$(awk -v d=$((d1 - d0)) -v h="$HZ" -v g="$gb" 'BEGIN { printf "%.2f", d / h / g }')" s/GB
 		res "${p}_sstpcd_cpu_pct" \
 		    "$(awk -v d=$((d1 - d0)) -v h="$HZ" -v t="$BENCH_SECONDS" 'BEGIN { printf "%.0f", 100 * d / h / (t + 1) }')" "% of one core"
+		# how often the daemon slept in its event loop per packet
+		# through the TUN device (both directions): batching shows
+		# as fewer than one wakeup per packet
+		res "${p}_tun_kpps" \
+		    "$(awk -v k=$((k1 - k0)) -v t="$BENCH_SECONDS" 'BEGIN { printf "%.1f", k / (t + 1) / 1000 }')" "kpkt/s"
+		res "${p}_sstpcd_wakeups_per_pkt" \
+		    "$(awk -v w=$((w1 - w0)) -v k=$((k1 - k0)) 'BEGIN { printf "%.3f", k ? w / k : 0 }')" ""
 	fi
 }
 
@@ -310,6 +351,7 @@ fi
 res tunnel_encoding "$(mon sb1 encoding | tr -s ' ' '_')" ""
 res tunnel_mtu "$(ip -n "$CNS" -o link show sb1 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')" bytes
 
+IPERF_DEV=sb1
 ip -n "$CNS" route replace "$IPERF_IP/32" dev sb1 || t_fail "cannot route $IPERF_IP via sb1"
 res sstpcd_1tunnel_rss_kb "$(mem_kb "$D_PID" VmRSS)" kB
 

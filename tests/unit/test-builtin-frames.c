@@ -456,6 +456,19 @@ test_reentry(void)
 	T_EQ_INT(downs, 0);
 	free_in_output = 0;
 
+	/* From inside a restart timeout (the automaton's own timer). */
+	nout = downs = 0;
+	victim = ppp_builtin_ops.start(&cfg, &rcbs, NULL, NULL);
+	spin();
+	T_EQ_INT(nout, 1);
+	free_in_output = 1;
+	while (victim != NULL && nout < 3)
+		event_base_loop(base, EVLOOP_ONCE);
+	T_CHECK(victim == NULL);
+	spin();
+	T_EQ_INT(nout, 2);
+	free_in_output = 0;
+
 	nout = downs = 0;
 	free_in_down = 1;
 	victim = ppp_builtin_ops.start(&cfg, &rcbs, NULL, NULL);
