@@ -20,6 +20,9 @@
 #   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results);
 #                       sstpcd's log is copied to FILE.sstpcd.log
 #   BENCH_SSTPCD_ARGS=  more sstpcd arguments (e.g. -vv for a detailed log)
+#   BENCH_PERF=1        profile sstpcd (perf record) during each transfer;
+#                       the top symbols go to FILE.<measure>.perf.txt
+#                       (BENCH_PERF_ARGS: perf record options, default -F 999 -g)
 #   BENCH_SETUP_ONLY=1  set up SoftEther, its bridge and the iperf3 host,
 #                       measure the hub alone, and stop (no sstpcd needed)
 #   SSTPCD_BUILD=DIR    where sstpcd and sstpctl are (see tests/lib/common.sh)
@@ -49,6 +52,7 @@ BENCH_TUNNELS=${BENCH_TUNNELS:-10}
 BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench-tunnel.results}
 BENCH_SETUP_ONLY=${BENCH_SETUP_ONLY:-0}
 BENCH_ENGINE=${BENCH_ENGINE:-builtin}
+BENCH_PERF=${BENCH_PERF:-0}
 
 IPERF_IP=192.168.30.250
 BASE_IP=192.168.30.251
@@ -164,7 +168,22 @@ iperf() {
 		w0=$(mem_kb "$D_PID" voluntary_ctxt_switches)
 		k0=$(dev_packets "$ns" "$IPERF_DEV")
 	fi
+	local perf=
+	if [ "$BENCH_PERF" = 1 ] && [ -n "${D_PID:-}" ]; then
+		perf record -q ${BENCH_PERF_ARGS:--F 999 -g} -p "$D_PID" -o "$BENCH_RESULTS.$p.perf.data" \
+		    >/dev/null 2>&1 &
+		perf=$!
+		t_cleanup _t_kill "$perf" 5
+	fi
 	js=$(ip netns exec "$ns" iperf3 -J -c "$dst" -t "$BENCH_SECONDS" -O 1 $rev 2>&1)
+	if [ -n "$perf" ]; then
+		kill -INT "$perf" 2>/dev/null
+		wait "$perf" 2>/dev/null
+		perf report -q --stdio --no-children --sort dso,symbol -g none \
+		    -i "$BENCH_RESULTS.$p.perf.data" 2>/dev/null | head -40 \
+		    >"$BENCH_RESULTS.$p.perf.txt"
+		t_info "profile of sstpcd in $BENCH_RESULTS.$p.perf.txt"
+	fi
 	s1=$(cpu_ticks "$SE_PID")
 	if [ -n "${D_PID:-}" ]; then
 		d1=$(cpu_ticks "$D_PID")
