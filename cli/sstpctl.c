@@ -179,7 +179,8 @@ screen_flush(struct screen *s)
 		printf("%s-- [Q quit|Ctrl-C]\n", s->pending);
 	} else
 		printf("%s%s", s->lines++ ? "\n" : "", s->pending);
-	fflush(stdout);
+	if (fflush(stdout) != 0)
+		interrupted = 1;	/* nobody reads: end the stream */
 	free(s->pending);
 	s->pending = NULL;
 	s->len = 0;

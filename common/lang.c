@@ -555,9 +555,12 @@ lang_expr_eval(const struct lang_expr *e,
 	return 0;
 }
 
+#define LANG_MAX_DEPTH	64	/* nesting of ( and ! in an expression */
+
 struct parser {
 	struct toks	 t;
 	size_t		 i;
+	int		 depth;
 	char		**cause;
 };
 
@@ -604,16 +607,26 @@ parse_cond(struct parser *p)
 	char			 buf[256];
 	int			 key, rc;
 
+	if (p->depth >= LANG_MAX_DEPTH) {
+		lang_errf(p->cause, k->col, "expression nested too deeply");
+		return NULL;
+	}
 	if (k->type == T_NOT || (k->type == T_WORD &&
 	    strcmp(k->text, "not") == 0)) {
 		p->i++;
-		if ((e = parse_cond(p)) == NULL)
+		p->depth++;
+		e = parse_cond(p);
+		p->depth--;
+		if (e == NULL)
 			return NULL;
 		return expr_new(E_NOT, e, NULL);
 	}
 	if (k->type == T_LPAREN) {
 		p->i++;
-		if ((e = parse_or(p)) == NULL)
+		p->depth++;
+		e = parse_or(p);
+		p->depth--;
+		if (e == NULL)
 			return NULL;
 		if (TOK(p)->type != T_RPAREN) {
 			expr_free(e);

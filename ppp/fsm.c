@@ -109,6 +109,8 @@ fsm_scr(struct fsm *f, int retransmit)
 	pbuf_init(&b, f->pkt, sizeof f->pkt);
 	pbuf_cp_begin(&b, CP_CONFREQ, f->reqid);
 	n = f->cb->build_req(f, b.p + b.len, b.cap - b.len);
+	memcpy(f->req, b.p + b.len, n);
+	f->req_len = n;
 	b.len += n;
 	pbuf_cp_end(&b);
 	f->restart--;
@@ -241,6 +243,13 @@ fsm_open(struct fsm *f)
 	default:
 		break;
 	}
+}
+
+void
+fsm_start(struct fsm *f)
+{
+	fsm_open(f);
+	fsm_up(f);
 }
 
 void
@@ -406,8 +415,8 @@ fsm_rca(struct fsm *f, uint8_t id, const uint8_t *opts, size_t len)
 	}
 	if (f->state == FSM_CLOSING || f->state == FSM_STOPPING)
 		return;
-	if (!f->reqid_valid || id != f->reqid ||
-	    f->cb->recv_ack(f, opts, len) != 0) {
+	if (!f->reqid_valid || id != f->reqid || len != f->req_len ||
+	    memcmp(opts, f->req, len) != 0) {
 		log_debug("%s: %s unexpected configure-ack id=%u dropped",
 		    f->ifname, f->name, id);
 		return;

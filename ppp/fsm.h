@@ -41,8 +41,10 @@ struct fsm_callbacks {
 	void	(*reset)(struct fsm *f);
 	/* Our Configure-Request options into buf; returns their length. */
 	size_t	(*build_req)(struct fsm *f, uint8_t *buf, size_t cap);
-	/* The peer's Ack/Nak/Reject of our request: 0, or -1 to discard it. */
-	int	(*recv_ack)(struct fsm *f, const uint8_t *opts, size_t len);
+	/*
+	 * The peer's Nak/Reject of our request: 0, or -1 to discard it.  (An
+	 * Ack must repeat the request exactly; the automaton checks that.)
+	 */
 	int	(*recv_nak)(struct fsm *f, const uint8_t *opts, size_t len);
 	int	(*recv_rej)(struct fsm *f, const uint8_t *opts, size_t len);
 	/*
@@ -92,6 +94,18 @@ struct fsm {
 	char		 peer_term_msg[128];	/* its data, printable only */
 	uint8_t		 pkt[FSM_PKT_MAX];	/* what we send */
 	uint8_t		 reply[FSM_PKT_MAX];	/* our answer to a request */
+	uint8_t		 req[FSM_PKT_MAX];	/* options of our last request */
+	size_t		 req_len;
+};
+
+/* What a network control protocol (IPCP, IPv6CP) tells the engine. */
+struct ncp_callbacks {
+	/* A control packet (code, id, length, data) to send under proto. */
+	void	(*send)(void *arg, uint16_t proto, const uint8_t *pkt, size_t len);
+	void	(*up)(void *arg, uint16_t proto);
+	void	(*down)(void *arg, uint16_t proto);
+	/* Negotiation ended (failed, refused or closed); reason is readable. */
+	void	(*finished)(void *arg, uint16_t proto, const char *reason);
 };
 
 /* Set up in state Initial with the RFC's defaults; the timer is initialised. */
@@ -104,6 +118,8 @@ void	fsm_cleanup(struct fsm *f);
 void	fsm_up(struct fsm *f);
 void	fsm_down(struct fsm *f);
 void	fsm_open(struct fsm *f);
+/* Open and Up at once: the lower layer is already there. */
+void	fsm_start(struct fsm *f);
 /* reason (may be NULL) goes in the Terminate-Request's data. */
 void	fsm_close(struct fsm *f, const char *reason);
 

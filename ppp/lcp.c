@@ -113,19 +113,6 @@ lcp_build_req(struct fsm *f, uint8_t *buf, size_t cap)
 	return b.err ? 0 : b.len;
 }
 
-/* An Ack must repeat our request exactly (RFC 1661 5.2). */
-static int
-lcp_recv_ack(struct fsm *f, const uint8_t *opts, size_t len)
-{
-	struct lcp *l = lcp_of(f);
-	size_t n;
-
-	n = lcp_build_req(f, l->tmp, sizeof l->tmp);
-	if (n != len || memcmp(l->tmp, opts, len) != 0)
-		return -1;
-	return 0;
-}
-
 static int
 lcp_recv_nak(struct fsm *f, const uint8_t *opts, size_t len)
 {
@@ -497,7 +484,6 @@ lcp_send(struct fsm *f, const uint8_t *pkt, size_t len)
 static const struct fsm_callbacks lcp_fsm_callbacks = {
 	.reset = lcp_reset,
 	.build_req = lcp_build_req,
-	.recv_ack = lcp_recv_ack,
 	.recv_nak = lcp_recv_nak,
 	.recv_rej = lcp_recv_rej,
 	.recv_req = lcp_recv_req,
@@ -550,8 +536,7 @@ lcp_cleanup(struct lcp *l)
 void
 lcp_start(struct lcp *l)
 {
-	fsm_open(&l->fsm);
-	fsm_up(&l->fsm);
+	fsm_start(&l->fsm);
 }
 
 void

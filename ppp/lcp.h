@@ -23,7 +23,8 @@
 
 #define LCP_DEFAULT_MRU	1500	/* RFC 1661 6.1 */
 #define LCP_MIN_MRU	128	/* smallest MRU we agree to use */
-#define LCP_MAX_MRU	(PPP_MAX_FRAME - 4)	/* what one SSTP packet carries */
+/* What one SSTP data packet carries: 4095 - 4 (SSTP) - 4 (FF 03, protocol). */
+#define LCP_MAX_MRU	4087
 /* Consecutive Magic-Number clashes before we call the link looped back. */
 #define LCP_LOOP_LIMIT	5
 

@@ -202,6 +202,7 @@ pppd_exit_text(int code)
 /* Free now, or after the callback we are inside returns. */
 static void	pppd_free(struct ppp_engine *);
 static void	pppd_destroy(struct ppp_engine *);
+static void	pppd_log_drain(struct ppp_engine *);
 
 static void
 pppd_cb_enter(struct ppp_engine *e)
@@ -277,6 +278,7 @@ pppd_exited(struct ppp_engine *e, int st)
 	int code = -1;
 
 	e->pid = -1;
+	pppd_log_drain(e);
 	if (st == -1)
 		what = "pppd is gone";
 	else if (WIFEXITED(st)) {
@@ -349,7 +351,7 @@ static int
 pppd_notable(const char *line)
 {
 	static const char *const words[] = {
-		"fail", "error", "rror:", "refused", "rejected", "Terminat",
+		"fail", "error", "rror:", "refused", "rejected", "erminat",
 		"denied", "E=", "timeout", "not ", "No ", "Couldn't", "Can't",
 		"Unable",
 	};
@@ -388,23 +390,14 @@ pppd_log_line(struct ppp_engine *e, char *line)
 	    strstr(line, "E=691") != NULL ? " (bad user name or password)" : "");
 }
 
-static void
-pppd_log_cb(evutil_socket_t fd, short what, void *arg)
+/* Read what pppd wrote, line by line; returns read()'s result. */
+static ssize_t
+pppd_log_read(struct ppp_engine *e)
 {
-	struct ppp_engine *e = arg;
 	char buf[1024];
 	ssize_t n, i;
 
-	n = read(fd, buf, sizeof buf);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		/* pppd closed its output: it is exiting. */
-		pppd_del_event(&e->ev_log);
-		pppd_close_fd(&e->logfd);
-		pppd_reap(e);
-		return;
-	}
+	n = read(e->logfd, buf, sizeof buf);
 	for (i = 0; i < n; i++) {
 		if (buf[i] == '\n' || e->loglen == sizeof e->logline - 1) {
 			e->logline[e->loglen] = '\0';
@@ -414,6 +407,42 @@ pppd_log_cb(evutil_socket_t fd, short what, void *arg)
 				continue;
 		}
 		e->logline[e->loglen++] = buf[i];
+	}
+	return n;
+}
+
+/* pppd is gone: take its last words (they carry the reason). */
+static void
+pppd_log_drain(struct ppp_engine *e)
+{
+	int i;
+
+	if (e->logfd == -1)
+		return;
+	for (i = 0; i < 64 && pppd_log_read(e) > 0; i++)
+		;
+	if (e->loglen > 0) {
+		e->logline[e->loglen] = '\0';
+		pppd_log_line(e, e->logline);
+		e->loglen = 0;
+	}
+}
+
+static void
+pppd_log_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ppp_engine *e = arg;
+	ssize_t n;
+
+	n = pppd_log_read(e);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* pppd closed its output: it is exiting. */
+		pppd_log_drain(e);
+		pppd_del_event(&e->ev_log);
+		pppd_close_fd(&e->logfd);
+		pppd_reap(e);
 	}
 }
 
@@ -834,7 +863,7 @@ pppd_start(const struct ppp_config *cfg, const struct ppp_callbacks *cb,
 {
 	struct ppp_engine *e;
 	struct pppd_argv *av = NULL;
-	const char *pppd, *plugin, *why;
+	const char *pppd, *plugin;
 	char tty[64];
 	int logp[2] = { -1, -1 }, devnull;
 	pid_t pid;
@@ -859,10 +888,7 @@ pppd_start(const struct ppp_config *cfg, const struct ppp_callbacks *cb,
 			*cause = NULL;
 		return NULL;
 	}
-	if (!pppd_available(&why) && why != NULL && strstr(why, "PPP") != NULL) {
-		*cause = strdup(why);
-		return NULL;
-	}
+	/* Without /dev/ppp pppd says so itself (exit 4), with its words. */
 
 	e = calloc(1, sizeof *e);
 	if (e == NULL)

@@ -21,11 +21,11 @@
 set -eu
 
 PKGS="
-build-essential autoconf automake libtool pkg-config make
+build-essential binutils autoconf automake libtool pkg-config make
 libgnutls28-dev nettle-dev libevent-dev libnl-3-dev libnl-route-3-dev
 libreadline-dev ppp ppp-dev
 softether-vpnserver softether-vpncmd tinyproxy squid haproxy
-iperf3 socat netcat-openbsd tmux gnutls-bin openssl ca-certificates curl jq
+iperf3 socat netcat-openbsd tmux gnutls-bin openssl ca-certificates curl jq python3
 iproute2 iputils-ping procps psmisc util-linux kmod
 qemu-system-x86 busybox-static xz-utils
 clang libclang-rt-14-dev valgrind

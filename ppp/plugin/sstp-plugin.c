@@ -13,8 +13,10 @@
  *    Connected first, as MS-SSTP requires.
  *  - ip-up, ipv6-up and ip-down report the interface and addresses.
  *
- * Built against pppd 2.4.9's headers (Debian 12).  pppd 2.5 renamed much of
- * this API; the PPPD_V25 parts follow its headers but are untested.
+ * Built and tested against pppd 2.4.9's headers (Debian 12).  pppd 2.5
+ * moved much of this API behind accessors and split headers; the PPPD_V25
+ * parts follow 2.5's headers as published but have not been compiled here.
+ * XXX: build and run the VM test against 2.5 when a distribution ships it.
  */
 #include "config.h"
 
@@ -30,12 +32,17 @@
 #include <pppd/lcp.h>
 #include <pppd/ipcp.h>
 #include <pppd/ipv6cp.h>
-#include <pppd/chap_ms.h>
 
-#ifdef PPPD_VERSION
+#ifdef PPPD_VERSION		/* 2.5: pppdconf.h, accessors, split headers */
 #define PPPD_V25	1
-#else
+#include <pppd/options.h>
+#include <pppd/upap.h>
+#include <pppd/chap.h>
+#include <pppd/mppe.h>
+#else				/* 2.4: globals */
 #include <pppd/patchlevel.h>
+#include <pppd/chap-new.h>
+#include <pppd/chap_ms.h>
 #define PPPD_VERSION	VERSION
 #endif
 
@@ -182,6 +189,20 @@ sstp_passwd(char *user, char *passwd)
 static unsigned int
 sstp_auth_method(void)
 {
+#ifdef PPPD_V25
+	/* 2.5 keeps auth_done private: use what LCP agreed with the peer. */
+	lcp_options *ho = &lcp_hisoptions[0];
+
+	if (ho->neg_eap)
+		return PPPD_AUTH_EAP;
+	if (ho->neg_chap)
+		return ho->chap_mdtype & MDTYPE_MICROSOFT_V2 ? PPPD_AUTH_MSCHAP2 :
+		    ho->chap_mdtype & MDTYPE_MICROSOFT ? PPPD_AUTH_MSCHAP1 :
+		    PPPD_AUTH_CHAP;
+	if (ho->neg_upap)
+		return PPPD_AUTH_PAP;
+	return PPPD_AUTH_NONE;
+#else
 	int done = auth_done[0];
 
 	if (done & CHAP_MS2_WITHPEER)
@@ -195,6 +216,7 @@ sstp_auth_method(void)
 	if (done & PAP_WITHPEER)
 		return PPPD_AUTH_PAP;
 	return PPPD_AUTH_NONE;
+#endif
 }
 
 /*
@@ -313,7 +335,11 @@ void	plugin_init(void);
 void
 plugin_init(void)
 {
+#ifdef PPPD_V25
+	ppp_add_options(sstp_options);
+#else
 	add_options(sstp_options);
+#endif
 	pap_check_hook = sstp_check;
 	chap_check_hook = sstp_check;
 	pap_passwd_hook = sstp_passwd;

@@ -7,6 +7,7 @@
 # timeout: 240
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/softether.sh"
+. "$(dirname "$0")/../lib/daemon.sh"
 softether_need
 t_need_build sstpcd sstpctl
 
@@ -19,7 +20,7 @@ cns=${T_ID}cl
 t_netns_new "$cns"
 softether_up a "$cns"
 eval "$(softether_env a)"
-t_start_sstpcd "$cns" "$T_DIR/d" -vv
+d_start "$cns" "$T_DIR/d" -vv
 C=("$BUILD/sstpctl" --socket "$T_SSTPCD_SOCK")
 
 # mon NAME KEY: one field of monitor once, read from as-value.
@@ -86,8 +87,8 @@ t_wait_for 60 bad || t_fail "se-bad has no reason"
 
 # Restart: the saved file brings all three back, se-up reconnects.
 before=$(t_expect "${C[@]}" /export show-sensitive)
-t_stop_sstpcd
-t_start_sstpcd "$cns" "$T_DIR/d" -vv
+d_stop
+d_start "$cns" "$T_DIR/d" -vv
 C=("$BUILD/sstpctl" --socket "$T_SSTPCD_SOCK")
 t_assert_eq "$(t_expect "${C[@]}" /export show-sensitive)" "$before" "restored from the saved file"
 t_wait_for 60 up || t_fail "se-up not connected after the restart"

@@ -5,6 +5,7 @@
 # inserted, monitor redraws one block in place until q or Ctrl-C, history is
 # kept.  The daemon runs in its own namespace (only lo).
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/daemon.sh"
 
 t_need_netns
 t_need_cmd tmux
@@ -12,21 +13,17 @@ t_need_build sstpcd sstpctl
 
 NS=${T_ID}clt
 t_netns_new "$NS"
-t_start_sstpcd "$NS" "$T_DIR/d"
+d_start "$NS" "$T_DIR/d"
 SOCK=$T_SSTPCD_SOCK
 C=("$BUILD/sstpctl" --socket "$SOCK")
 t_expect "${C[@]}" /interface sstp-client add user=sstp-test password=123 connect-to=10.1.101.1 disabled=no >/dev/null
 t_expect "${C[@]}" /interface sstp-client add name=office user=u connect-to=192.0.2.7 disabled=no >/dev/null
 
-TM=(tmux -L "${T_ID}cli" -f /dev/null)
-t_cleanup "${TM[@]}" kill-server
 mkdir -p "$T_DIR/home"
-"${TM[@]}" new-session -d -s cli -x 120 -y 50 \
-    "env HOME=$T_DIR/home TERM=screen $BUILD/sstpctl --socket $SOCK; sleep 30" ||
-    t_fail "tmux did not start"
+t_tmux_new cli env HOME="$T_DIR/home" TERM=screen "$BUILD/sstpctl" --socket "$SOCK"
 
-screen() { "${TM[@]}" capture-pane -p -t cli; }
-keys() { "${TM[@]}" send-keys -t cli "$@"; }
+screen() { t_tmux_screen cli; }
+keys() { t_tmux_keys cli "$@"; }
 # The last non-empty line of the screen.
 last_line() { screen | sed '/^$/d' | tail -1; }
 # wait_for REGEX [SECONDS]: until the screen matches.
@@ -114,11 +111,21 @@ keys C-c
 wait_line "[$U@sstpcd] /interface sstp-client>"
 t_assert_eq "$(t_expect "${C[@]}" /interface sstp-client print count-only)" 2 "nothing removed"
 
+# The daemon restarts: the next command says so, sstpctl reconnects into
+# the same menu, and the one after works.
+d_stop
+d_start "$NS" "$T_DIR/d"
+keys 'print count-only' Enter
+wait_for 'connection to sstpcd lost'
+wait_line "[$U@sstpcd] /interface sstp-client>"
+keys 'print count-only' Enter
+wait_for $'print count-only\n2\n'
+
 # Back to the root; quit; the history was kept.
 keys '/' Enter
 wait_line "[$U@sstpcd] >"
 keys 'quit' Enter
-wait_line "[$U@sstpcd] > quit"
+wait_for 'Pane is dead \(status 0'
 grep -qx 'monitor office' "$T_DIR/home/.sstpctl_history" ||
     t_fail "history: $(cat "$T_DIR/home/.sstpctl_history" 2>&1)"
 

@@ -5,13 +5,14 @@
 # second daemon.  The daemons run in their own namespace (only lo), so the
 # seed's 10.1.101.1 is unreachable and nothing leaves the machine.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/daemon.sh"
 
 t_need_netns
 t_need_build sstpcd sstpctl
 
 NS=${T_ID}cli
 t_netns_new "$NS"
-t_start_sstpcd "$NS" "$T_DIR/d1"
+d_start "$NS" "$T_DIR/d1"
 SOCK1=$T_SSTPCD_SOCK
 C=("$BUILD/sstpctl" --socket "$SOCK1")
 
@@ -120,7 +121,7 @@ t_assert_eq "$out" 3 "the script stopped at the error"
 
 # --- an export replays into a fresh daemon -----------------------------------
 saved=$(t_expect "${C[@]}" /export show-sensitive)
-t_start_sstpcd "$NS" "$T_DIR/d2"
+d_start "$NS" "$T_DIR/d2"
 C2=("$BUILD/sstpctl" --socket "$T_SSTPCD_SOCK")
 t_expect "${C2[@]}" <<<"$saved" >/dev/null
 t_assert_eq "$(t_expect "${C2[@]}" /export show-sensitive)" "$saved" "export replayed"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # test-distcheck.sh - 'make distcheck' passes: the tarball carries everything
-# needed to build, install and run the unit tests out of tree.
+# needed to build, install and run the unit tests out of tree, and no
+# build output.
 # timeout: 1200
 . "$(dirname "$0")/../lib/common.sh"
 t_need_cmd make tar gzip
@@ -10,5 +11,7 @@ make -C "$BUILD" distcheck MAKEFLAGS=-j2 >"$T_DIR/distcheck.log" 2>&1 ||
     t_fail "make distcheck failed"
 grep -q 'archives ready for distribution' "$T_DIR/distcheck.log" ||
     t_fail "make distcheck did not report the archive ready"
+junk=$(tar tzf "$BUILD"/sstpcd-*.tar.gz | grep -E '\.(o|a|so|log|trs)$|/\.deps/|\.dirstamp$' | head)
 rm -f "$BUILD"/sstpcd-*.tar.gz
+[ -z "$junk" ] || t_fail "the tarball carries build output: $junk"
 t_pass

@@ -1,6 +1,7 @@
 #!/bin/bash
 # test-transport-tls.sh - TLS cases SoftEther cannot show, against gnutls-serv:
-# an expired and a not-yet-valid certificate, TLS 1.3-only against only-1.2
+# an expired, a not-yet-valid and a revoked (CRL in the CA file) certificate,
+# IPv6 literals, TLS 1.3-only against only-1.2
 # (and the reverse), a required client certificate, a server that answers
 # SSTP_DUPLEX_POST with something that is not HTTP, a server that closes.
 # timeout: 120
@@ -42,6 +43,13 @@ cert good "$(day -1)" "$(day 30)" 'tls_www_server\nsigning_key\n'
 cert expired "$(day -30)" "$(day -1)" 'tls_www_server\nsigning_key\n'
 cert future "$(day 1)" "$(day 30)" 'tls_www_server\nsigning_key\n'
 cert client "$(day -1)" "$(day 30)" 'tls_www_client\nsigning_key\n'
+cert revoked "$(day -1)" "$(day 30)" 'tls_www_server\nsigning_key\nserial = 77\n'
+# A CA file that carries a CRL listing "revoked".
+printf 'crl_next_update = 30\ncrl_number = 1\n' >"$pki/crl.tmpl"
+certtool --generate-crl --load-ca-privkey "$pki/ca.key" --load-ca-certificate "$pki/ca.pem" \
+    --load-certificate "$pki/revoked.pem" --template "$pki/crl.tmpl" \
+    --outfile "$pki/crl.pem" 2>/dev/null || t_fail "certtool: cannot make the CRL"
+cat "$pki/ca.pem" "$pki/crl.pem" >"$pki/ca-crl.pem"
 
 # serve PORT CERT PRIORITY [ARG...]: gnutls-serv in $sns until the test ends.
 serve() {
@@ -82,6 +90,15 @@ serve 4434 good NORMAL:-VERS-ALL:+VERS-TLS1.3 --http
 serve 4435 good NORMAL:-VERS-ALL:+VERS-TLS1.2 --http
 serve 4436 good "$any" --http --require-client-cert --verify-client-cert --x509cafile "$pki/ca.pem"
 serve 4437 good "$any" --echo	# our request comes back
+serve 4438 revoked "$any" --http
+# A plain HTTP server where TLS was expected.
+if command -v socat >/dev/null; then
+	printf '#!/bin/sh\nprintf "HTTP/1.1 400 Bad Request\\r\\n\\r\\n"\nsleep 1\n' >"$T_DIR/plain.sh"
+	chmod +x "$T_DIR/plain.sh"
+	t_bg "$sns" "$T_DIR/plain.log" socat TCP-LISTEN:4439,reuseaddr,fork EXEC:"$T_DIR/plain.sh"
+	t_wait_for 10 sh -c "ip netns exec $sns ss -Hltn 'sport = :4439' | grep -q LISTEN" ||
+	    t_fail "socat on 4439 did not start"
+fi
 
 ok --port 4431 --ca "$pki/ca.pem"
 t_assert_match "$out" "encoding=TLSv1\.3 " "default is TLS 1.3"
@@ -95,6 +112,9 @@ ko "cannot connect to \[$srv6\]:4999: Connection refused" --port 4999 --host "$s
 ko "TLS: certificate verify failed: expired" --port 4432 --ca "$pki/ca.pem"
 ko "TLS: certificate verify failed: not yet valid" --port 4433 --ca "$pki/ca.pem"
 ok --port 4432 --ca "$pki/ca.pem" --no-verify
+ko "TLS: certificate verify failed: revoked" --port 4438 --ca "$pki/ca-crl.pem"
+ok --port 4438 --ca "$pki/ca.pem"
+ok --port 4431 --ca "$pki/ca-crl.pem"
 
 ok --port 4434 --ca "$pki/ca.pem" --tls-version 1.3
 ko "TLS: handshake with $srv:4434 failed: " --port 4434 --ca "$pki/ca.pem" --tls-version 1.2
@@ -114,6 +134,9 @@ ko "TLS: handshake with $srv:4436 failed: the server sent alert \"" \
 ko "TLS: cannot load client certificate $T_DIR/nonexistent" --port 4436 --ca "$pki/ca.pem" \
     --cert "$T_DIR/nonexistent"
 
+if command -v socat >/dev/null; then
+	ko "TLS: handshake with $srv:4439 failed: the server does not speak TLS \(it sent \"HTTP/1\.1 400 Bad Request\"\)" --port 4439 --ca "$pki/ca.pem"
+fi
 ko "server $srv:4437: not an HTTP answer: \"SSTP_DUPLEX_POST /sra_\{BA195980-CD49-458b-9E23-C84EE0ADCD75\}/ HTTP/1\.1\"" \
     --port 4437 --ca "$pki/ca.pem"
 t_pass

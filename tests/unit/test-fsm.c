@@ -30,12 +30,6 @@ t_build_req(struct fsm *f, uint8_t *buf, size_t cap)
 }
 
 static int
-t_recv_ack(struct fsm *f, const uint8_t *opts, size_t len)
-{
-	return len == 3 && opts[0] == 1 && opts[2] == 0x11 ? 0 : -1;
-}
-
-static int
 t_recv_nak(struct fsm *f, const uint8_t *opts, size_t len)
 {
 	return 0;
@@ -82,7 +76,6 @@ t_send(struct fsm *f, const uint8_t *pkt, size_t len)
 static const struct fsm_callbacks cbs = {
 	.reset = t_reset,
 	.build_req = t_build_req,
-	.recv_ack = t_recv_ack,
 	.recv_nak = t_recv_nak,
 	.recv_rej = t_recv_nak,
 	.recv_req = t_recv_req,

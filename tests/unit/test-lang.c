@@ -173,6 +173,15 @@ main(void)
 	    "(line 1 column 17)");
 	T_EQ_STR(err(MENU_ROOT, "print"), "bad command name print "
 	    "(line 1 column 1)");
+	{
+		char	deep[300];
+
+		memset(deep, '(', sizeof deep);
+		memcpy(deep, "print where ", 12);
+		deep[sizeof deep - 1] = '\0';
+		T_EQ_STR(err(S, deep), "expression nested too deeply "
+		    "(line 1 column 77)");
+	}
 
 	/* Items: numbers, names, several, numbers=, find. */
 	c = parse(S, "disable 0,2");
@@ -294,6 +303,8 @@ main(void)
 	T_EQ_STR(comp(S, "monitor ", names, &st),
 	    "[find office sstp-out1 sstp-out2");
 	T_EQ_STR(comp(S, "monitor sstp", names, &st), "sstp-out1 sstp-out2");
+	T_EQ_STR(comp(S, "disable 0,of", names, &st), "office");
+	T_EQ_INT(st, 10);
 	T_EQ_STR(comp(S, "monitor office o", names, &st), "once");
 	T_EQ_STR(comp(S, "print d", NULL, &st), "detail");
 	T_EQ_STR(comp(S, "print proplist=name,con", NULL, &st), "connect-to");

@@ -7,22 +7,16 @@
 #include "frame.h"
 #include "lcp.h"
 #include "log.h"
-#include "t.h"
+#include "ppp-t.h"
 
-static uint8_t	sent[32][128];
-static size_t	sent_len[32];
-static int	nsent, ups, downs, finishes;
+static int	ups, downs, finishes;
 static char	reason[256];
 static uint16_t	rejected_proto;
 
 static void
 l_send(void *arg, const uint8_t *pkt, size_t len)
 {
-	if (nsent < 32 && len <= sizeof sent[0]) {
-		memcpy(sent[nsent], pkt, len);
-		sent_len[nsent] = len;
-	}
-	nsent++;
+	t_record(PPP_PROTO_LCP, pkt, len);
 }
 
 static void l_up(void *arg) { ups++; }
@@ -57,39 +51,6 @@ feed(struct lcp *l, const char *hex)
 
 	lcp_input(l, buf, n);
 }
-
-/* Does sent packet i equal hex ("..": any byte)? */
-static int
-sent_is(int i, const char *hex)
-{
-	size_t n = 0, j;
-	unsigned int v;
-
-	if (i < 0 || i >= nsent)
-		return 0;
-	while (*hex != '\0') {
-		if (*hex == ' ') {
-			hex++;
-			continue;
-		}
-		if (n >= sent_len[i])
-			goto bad;
-		if (hex[0] != '.' && (sscanf(hex, "%2x", &v) != 1 ||
-		    sent[i][n] != v))
-			goto bad;
-		n++;
-		hex += 2;
-	}
-	if (n == sent_len[i])
-		return 1;
-bad:
-	fprintf(stderr, "sent[%d]:", i);
-	for (j = 0; j < sent_len[i]; j++)
-		fprintf(stderr, " %02x", sent[i][j]);
-	fprintf(stderr, "\n");
-	return 0;
-}
-#define LAST (nsent - 1)
 
 static void
 setup(struct lcp *l, struct ppp_config *cfg)
@@ -323,6 +284,17 @@ main(void)
 	feed(&l, "07 05 00 0c 09 02 00 08 00 00 00 00");
 	T_EQ_INT(l.echo_off, 1);
 	T_EQ_INT(l.fsm.state, FSM_OPENED);
+
+	/* max-mru and max-mtu beyond what one SSTP packet carries are capped. */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.max_mru = 9000;
+	cfg.max_mtu = 9000;
+	setup(&l, &cfg);
+	lcp_start(&l);
+	T_CHECK(sent_is(0, "01 01 00 0e 01 04 0f f7 05 06 .. .. .. .."));
+	feed(&l, "01 01 00 08 01 04 23 28");
+	T_CHECK(sent_is(LAST, "02 01 00 08 01 04 23 28"));
+	T_EQ_INT(lcp_mtu(&l), 4087);
 
 	/* No answer at all: Max-Configure requests, then a reason. */
 	setup(&l, &cfg);

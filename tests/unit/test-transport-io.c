@@ -30,6 +30,8 @@ enum answer {
 	ANSWER_200_CLOSE,	/* 200, then close_notify */
 	ANSWER_200_SLOW,	/* 200, read nothing until told, then count */
 	ANSWER_NO_TLS,		/* accept, never start TLS */
+	ANSWER_200_MANY,	/* 200, then 200 records of 100 bytes at once */
+	ANSWER_SSH,		/* an SSH banner instead of TLS */
 };
 
 /* As an HTTP proxy first: what to answer CONNECT with (NULL: no proxy). */
@@ -60,6 +62,9 @@ static struct {
 	char			 error[512];
 	uint8_t			 got[64];
 	size_t			 got_len;
+	size_t			 total;		/* every byte read_cb saw */
+	int			 pattern_bad;
+	size_t			 want_total;	/* stop at this many (0: 4) */
 	int			 drains;
 	int			 free_in_ready;
 	int			 free_in_error;
@@ -204,7 +209,9 @@ srv_main(void *arg)
 			return NULL;
 		}
 	}
-	if (srv.answer == ANSWER_NO_TLS) {
+	if (srv.answer == ANSWER_SSH)
+		(void)send(fd, "SSH-2.0-OpenSSH_9.2\r\n", 21, MSG_NOSIGNAL);
+	if (srv.answer == ANSWER_NO_TLS || srv.answer == ANSWER_SSH) {
 		while (recv(fd, buf, sizeof buf, 0) > 0)
 			;
 		close(fd);
@@ -241,12 +248,30 @@ srv_main(void *arg)
 		srv_send(s, "abcd", 4);
 		srv_drain(s);
 		break;
+	case ANSWER_200_MANY:
+		{
+			static char	all[sizeof ok - 1 + 200 * 100];
+
+			/* One write: the client finds many records at once. */
+			memcpy(all, ok, sizeof ok - 1);
+			for (i = 0; i < 200 * 100; i++)
+				all[sizeof ok - 1 + i] = (char)(uint8_t)i;
+			gnutls_record_cork(s);
+			for (i = 0; i < 200; i++)
+				gnutls_record_send(s, i == 0 ? all : all +
+				    sizeof ok - 1 + i * 100, i == 0 ?
+				    sizeof ok - 1 + 100 : 100);
+			gnutls_record_uncork(s, GNUTLS_RECORD_WAIT);
+		}
+		srv_drain(s);
+		break;
 	case ANSWER_404:
 		srv_send(s, "HTTP/1.1 404 Not Found\r\n\r\n", 26);
 		srv_drain(s);
 		break;
 	case ANSWER_NONE:
 	case ANSWER_NO_TLS:
+	case ANSWER_SSH:
 		srv_drain(s);
 		break;
 	case ANSWER_200_CLOSE:
@@ -293,7 +318,12 @@ cl_read_cb(void *arg, const uint8_t *buf, size_t len)
 		memcpy(cl.got + cl.got_len, buf, len);
 		cl.got_len += len;
 	}
-	if (cl.got_len >= 4)
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != (uint8_t)(cl.total + i))
+			cl.pattern_bad = 1;
+	}
+	cl.total += len;
+	if (cl.want_total != 0 ? cl.total >= cl.want_total : cl.got_len >= 4)
 		event_base_loopexit(cl.base, NULL);
 }
 
@@ -345,8 +375,10 @@ run(enum answer answer, const struct transport_config *cfg)
 {
 	struct event	*safety;
 	struct timeval	 tv = { 10, 0 };
+	size_t		 want_total = cl.want_total;	/* set by the test */
 
 	memset(&cl, 0, sizeof cl);
+	cl.want_total = want_total;
 	cl.base = timer_get_base();
 	srv.answer = answer;
 	srv.received = 0;
@@ -365,6 +397,7 @@ finish(void)
 {
 	transport_free(cl.t);
 	cl.t = NULL;
+	cl.want_total = 0;
 	pthread_join(srv.thread, NULL);
 }
 
@@ -421,6 +454,15 @@ test_split_and_names(void)
 	T_EQ_INT(cl.ready, 1);
 	T_EQ_INT(cl.got_len, 4);
 	T_EQ_MEM(cl.got, "abcd", 4);
+	finish();
+
+	/* Many records in one go: all delivered, in order, across turns. */
+	cfg_default(&cfg);
+	cl.want_total = 200 * 100;
+	run(ANSWER_200_MANY, &cfg);
+	T_EQ_STR(cl.error, "");
+	T_EQ_INT(cl.total, 200 * 100);
+	T_EQ_INT(cl.pattern_bad, 0);
 	finish();
 
 	/* Pinned, with the chain check off. */
@@ -560,6 +602,14 @@ test_proxy(void)
 	run(ANSWER_NO_TLS, &cfg);
 	T_CHECK(strncmp(cl.error, "TLS: handshake with 127.0.0.1:", 30) == 0 &&
 	    strstr(cl.error, " timed out after 0.3 s") != NULL);
+	finish();
+
+	/* Another protocol where TLS was expected. */
+	cfg_default(&cfg);
+	run(ANSWER_SSH, &cfg);
+	T_CHECK(strncmp(cl.error, "TLS: handshake with 127.0.0.1:", 30) == 0 &&
+	    strstr(cl.error, " failed: the server does not speak TLS (it sent "
+	    "\"SSH-2.0-OpenSSH_9.2\")") != NULL);
 	finish();
 }
 

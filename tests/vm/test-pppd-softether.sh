@@ -66,12 +66,12 @@ pns=${T_ID}p
 t_netns_new "$pns"
 printf '"bob" * "s3cret pass" *\n' > /etc/ppp/chap-secrets
 printf '"bob" * "s3cret pass" *\n' > /etc/ppp/pap-secrets
-drive() { # NAME AUTH REQUIRE PASSWORD
+drive() { # NAME AUTH REQUIRE PASSWORD [DRIVER-OPTION [PEER-OPTION]]
 	local out=$T_DIR/drv-$1.out
 	t_log "$out" "pppd-driver $1"
-	"$BUILD/tests/vm/pppd-driver" -a "$2" -u bob -p "$4" -i "${T_ID}d" -t 60 -- \
+	"$BUILD/tests/vm/pppd-driver" -a "$2" -u bob -p "$4" -i "${T_ID}d" -t 60 ${5:-} -- \
 	    ip netns exec "$pns" pppd %TTY% nodetach auth "$3" name srv local \
-	    nolock noccp lcp-echo-interval 0 10.9.0.1:10.9.0.2 \
+	    nolock noccp lcp-echo-interval 0 ${6:-} 10.9.0.1:10.9.0.2 \
 	    >"$out" 2>&1 &
 	DRV=$!
 	t_cleanup _t_kill "$DRV" 5
@@ -83,13 +83,33 @@ t_assert_match "$(cat "$T_DIR/drv-ms.out")" \
     "up ifname=${T_ID}d ifindex=[1-9][0-9]* local=10.9.0.2 remote=10.9.0.1 .*mtu=1400 .*auth=mschap2" \
     "driver up line"
 t_expect ping -c 2 -W 3 10.9.0.1
+# Bulk data both ways through the engine's HDLC relay and pty buffers.
+head -c 2000000 /dev/urandom > "$T_DIR/send.bin"
+ip netns exec "$pns" socat -u TCP-LISTEN:5001,bind=10.9.0.1,reuseaddr \
+    "OPEN:$T_DIR/recv.bin,creat,trunc" &
+rcv=$!
+t_cleanup _t_kill "$rcv" 2
+listening() { ip netns exec "$pns" ss -Hltn "sport = :$1" | grep -q .; }
+t_wait_for 10 listening 5001 || t_fail "no listener on 5001"
+tb=${EPOCHREALTIME/,/.}
+t_expect socat -u "OPEN:$T_DIR/send.bin" TCP:10.9.0.1:5001
+wait "$rcv"
+cmp -s "$T_DIR/send.bin" "$T_DIR/recv.bin" || t_fail "2 MB through the engine arrived damaged"
+t_info "2 MB through the pppd engine in $(secs "$tb") s"
+ip netns exec "$pns" socat -u "OPEN:$T_DIR/send.bin" TCP-LISTEN:5002,bind=10.9.0.1,reuseaddr &
+snd=$!
+t_cleanup _t_kill "$snd" 2
+t_wait_for 10 listening 5002 || t_fail "no listener on 5002"
+t_expect socat -u TCP:10.9.0.1:5002 "OPEN:$T_DIR/back.bin,creat,trunc"
+wait "$snd"
+cmp -s "$T_DIR/send.bin" "$T_DIR/back.bin" || t_fail "2 MB from the peer arrived damaged"
 kill -TERM "$DRV"; wait "$DRV"
 t_assert_match "$(cat "$T_DIR/drv-ms.out")" 'down reason=stopped' "orderly stop"
 ip link show "${T_ID}d" >/dev/null 2>&1 && t_fail "driver: interface left after stop"
-drive pap pap require-pap "s3cret pass"
+drive pap pap require-pap "s3cret pass" -6 +ipv6
 t_wait_for 60 grep -q '^up\|^down' "$T_DIR/drv-pap.out" || t_fail "driver: no up with PAP"
 t_assert_match "$(cat "$T_DIR/drv-pap.out")" 'auth hlak=none' "PAP gives no HLAK"
-t_assert_match "$(cat "$T_DIR/drv-pap.out")" 'up .*auth=pap' "PAP up"
+t_assert_match "$(cat "$T_DIR/drv-pap.out")" 'up .*auth=pap ipv6=1' "PAP up, with IPv6CP"
 kill -TERM "$DRV"; wait "$DRV"
 # A hung pppd: stop() sends SIGTERM, then SIGKILL after 5 s; nothing stays.
 drive hang mschap2 require-mschap-v2 "s3cret pass"

@@ -1,0 +1,282 @@
+/* test-pppd.c - the pppd engine's side of the fence: options it gives pppd, exit reasons, cleanup. */
+
+/*
+ * The real pppd runs in the VM test (tests/vm/test-pppd-softether.sh); here
+ * a stand-in executable records the command line the engine builds and
+ * exits the way pppd does, so option mapping, secrecy of the password and
+ * the translation of exit codes can be checked on any host.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "ppp.h"
+#include "timer.h"
+#include "t.h"
+
+static struct event_base *base;
+static char dir[64];
+static char reason[512];
+static int downs;
+
+static void
+out_cb(void *arg, uint8_t *frame, size_t len)
+{
+}
+
+static void
+auth_cb(void *arg, const uint8_t *hlak)
+{
+}
+
+static void
+up_cb(void *arg, const struct ppp_link_info *info)
+{
+}
+
+static void
+down_cb(void *arg, const char *why)
+{
+	snprintf(reason, sizeof reason, "%s", why);
+	downs++;
+	event_base_loopexit(base, NULL);
+}
+
+static void
+write_file(const char *name, const char *text, mode_t mode)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL)
+		exit(1);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static char *
+read_file(const char *name)
+{
+	static char buf[8192];
+	char path[128];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	buf[0] = '\0';
+	if ((f = fopen(path, "r")) == NULL)
+		return buf;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Is "opt\nvalue\n" (or "opt\n" when value is NULL) a line pair in argv? */
+static int
+has_arg(const char *argv, const char *opt, const char *value)
+{
+	char want[256];
+
+	snprintf(want, sizeof want, "\n%s\n%s%s", opt, value ? value : "",
+	    value ? "\n" : "");
+	return strstr(argv, want) != NULL;
+}
+
+static void
+run(const struct ppp_config *cfg)
+{
+	struct ppp_callbacks cb = { out_cb, auth_cb, up_cb, down_cb };
+	struct timeval tv = { 10, 0 };
+	struct ppp_engine *e;
+	char *cause = NULL;
+
+	downs = 0;
+	reason[0] = '\0';
+	e = ppp_pppd_ops.start(cfg, &cb, NULL, &cause);
+	T_CHECK(e != NULL);
+	if (e == NULL) {
+		fprintf(stderr, "start: %s\n", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+	ppp_pppd_ops.free(e);
+}
+
+static int
+ctl_dir_entries(void)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/ctl", dir);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int
+main(void)
+{
+	struct ppp_config cfg;
+	char pppd[128], plugin[128], ctl[128], *argv, *cause = NULL;
+	const char *why = NULL;
+	int ok;
+
+	base = event_base_new();
+	timer_set_base(base);
+	snprintf(dir, sizeof dir, "/tmp/test-pppd.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(pppd, sizeof pppd, "%s/pppd", dir);
+	snprintf(plugin, sizeof plugin, "%s/plugin.so", dir);
+	snprintf(ctl, sizeof ctl, "%s/ctl", dir);
+	write_file("plugin.so", "", 0644);
+	setenv("SSTPCD_PPPD_PLUGIN", plugin, 1);
+
+	/* available() answers and says why not. */
+	ok = ppp_pppd_ops.available(&why);
+	T_CHECK(ok == 1 || (why != NULL && *why != '\0'));
+
+	/* pppd failing authentication: its exit code and its own words. */
+	write_file("pppd",
+	    "#!/bin/sh\n"
+	    "printf '%s\\n' \"$0\" \"$@\" > \"$(dirname \"$0\")/argv\"\n"
+	    "echo 'rcvd [CHAP Failure id=0x1 \"E=691 R=1 C=0 V=3\"]'\n"
+	    "echo 'MS-CHAP authentication failed: E=691 Authentication failure'\n"
+	    "echo 'CHAP authentication failed'\n"
+	    "exit 19\n", 0755);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.ifname = "sstp-t1";
+	cfg.user = "DOM\\bob smith";
+	cfg.password = "S3cret-Pw";
+	cfg.auth_mask = PPP_AUTH_PAP | PPP_AUTH_MSCHAP2;
+	cfg.max_mtu = 1400;
+	cfg.max_mru = 1450;
+	cfg.use_peer_dns = 1;
+	cfg.echo_interval = 10;
+	cfg.echo_failure = 3;
+	cfg.pppd_path = pppd;
+	cfg.pppd_options = "/etc/sstpcd/extra-options";
+	cfg.ctl_dir = ctl;
+	run(&cfg);
+	T_EQ_INT(downs, 1);
+	T_EQ_STR(reason, "authentication failed (pppd exit 19): MS-CHAP "
+	    "authentication failed: E=691 Authentication failure "
+	    "(bad user name or password)");
+
+	argv = read_file("argv");
+	T_CHECK(strncmp(argv, pppd, strlen(pppd)) == 0);
+	T_CHECK(strstr(argv, "\n/dev/pts/") != NULL);
+	T_CHECK(strstr(argv, "S3cret-Pw") == NULL);	/* never on a command line */
+	T_CHECK(has_arg(argv, "nodetach", NULL));
+	T_CHECK(has_arg(argv, "noauth", NULL));
+	T_CHECK(has_arg(argv, "nodefaultroute", NULL));
+	T_CHECK(has_arg(argv, "noipdefault", NULL));
+	T_CHECK(has_arg(argv, "default-asyncmap", NULL));
+	T_CHECK(has_arg(argv, "usepeerdns", NULL));
+	T_CHECK(has_arg(argv, "noipv6", NULL));
+	T_CHECK(has_arg(argv, "ifname", "sstp-t1"));
+	T_CHECK(has_arg(argv, "user", "DOM\\bob smith"));
+	T_CHECK(has_arg(argv, "mtu", "1400"));
+	T_CHECK(has_arg(argv, "mru", "1450"));
+	T_CHECK(has_arg(argv, "lcp-echo-interval", "10"));
+	T_CHECK(has_arg(argv, "lcp-echo-failure", "3"));
+	T_CHECK(has_arg(argv, "plugin", plugin));
+	T_CHECK(strstr(argv, "\nsstp-sock\n") != NULL);
+	T_CHECK(strstr(argv, ctl) != NULL);
+	T_CHECK(!has_arg(argv, "refuse-pap", NULL));
+	T_CHECK(!has_arg(argv, "refuse-mschap-v2", NULL));
+	T_CHECK(has_arg(argv, "refuse-chap", NULL));
+	T_CHECK(has_arg(argv, "refuse-mschap", NULL));
+	T_CHECK(has_arg(argv, "refuse-eap", NULL));
+	T_CHECK(!has_arg(argv, "multilink", NULL));
+	/* The user's file comes last, so it can tune what we set. */
+	{
+		const char *tail = "\nfile\n/etc/sstpcd/extra-options\n";
+		size_t n = strlen(argv), m = strlen(tail);
+
+		T_CHECK(n > m && strcmp(argv + n - m, tail) == 0);
+	}
+	/* The plugin socket is gone with pppd. */
+	T_EQ_INT(ctl_dir_entries(), 0);
+
+	/* Multilink, IPv6, no keepalive, every method. */
+	cfg.auth_mask = 0;
+	cfg.mrru = 1600;
+	cfg.ipv6 = 1;
+	cfg.use_peer_dns = 0;
+	cfg.echo_interval = 0;
+	cfg.pppd_options = NULL;
+	write_file("pppd",
+	    "#!/bin/sh\n"
+	    "printf '%s\\n' \"$0\" \"$@\" > \"$(dirname \"$0\")/argv\"\n"
+	    "echo 'LCP terminated by peer'\n"
+	    "exit 16\n", 0755);
+	run(&cfg);
+	T_EQ_STR(reason, "the link hung up (pppd exit 16): LCP terminated by peer");
+	argv = read_file("argv");
+	T_CHECK(strstr(argv, "\nrefuse-") == NULL);
+	T_CHECK(has_arg(argv, "multilink", NULL));
+	T_CHECK(has_arg(argv, "mrru", "1600"));
+	T_CHECK(has_arg(argv, "+ipv6", NULL));
+	T_CHECK(!has_arg(argv, "usepeerdns", NULL));
+	T_CHECK(has_arg(argv, "lcp-echo-interval", "0"));
+	T_CHECK(strstr(argv, "\nfile\n") == NULL);
+
+	/* Killed by a signal; an unknown exit code. */
+	write_file("pppd", "#!/bin/sh\nkill -9 $$\n", 0755);
+	run(&cfg);
+	T_EQ_STR(reason, "pppd was killed by signal 9");
+	write_file("pppd", "#!/bin/sh\nexit 77\n", 0755);
+	run(&cfg);
+	T_EQ_STR(reason, "pppd failed (pppd exit 77)");
+
+	/* Start errors are sentences, and leave nothing behind. */
+	cfg.pppd_path = "/nonexistent/pppd";
+	T_CHECK(ppp_pppd_ops.start(&cfg, &(struct ppp_callbacks){ out_cb,
+	    auth_cb, up_cb, down_cb }, NULL, &cause) == NULL);
+	T_CHECK(cause != NULL && strstr(cause, "/nonexistent/pppd") != NULL);
+	free(cause);
+	cause = NULL;
+	cfg.pppd_path = pppd;
+	cfg.ifname = "a-name-far-too-long-for-linux";
+	T_CHECK(ppp_pppd_ops.start(&cfg, &(struct ppp_callbacks){ out_cb,
+	    auth_cb, up_cb, down_cb }, NULL, &cause) == NULL);
+	T_CHECK(cause != NULL);
+	free(cause);
+	T_EQ_INT(ctl_dir_entries(), 0);
+
+	/* free(NULL) and friends are harmless. */
+	ppp_pppd_ops.free(NULL);
+	ppp_pppd_ops.stop(NULL);
+	ppp_pppd_ops.throttle(NULL, 1);
+
+	unlink(pppd);
+	unlink(plugin);
+	snprintf(pppd, sizeof pppd, "%s/argv", dir);
+	unlink(pppd);
+	rmdir(ctl);
+	rmdir(dir);
+	event_base_free(base);
+	T_DONE();
+}
