@@ -688,3 +688,9 @@ sstp_session_binding(const struct sstp_session *s)
 	}
 	return "none";
 }
+
+const char *
+sstp_session_reason(const struct sstp_session *s)
+{
+	return s->reason;
+}

@@ -81,5 +81,11 @@ void	sstp_session_disconnect(struct sstp_session *s);
 enum sstp_session_state sstp_session_state(const struct sstp_session *s);
 /* The hash protocol chosen for the binding: "sha256", "sha1" or "none". */
 const char *sstp_session_binding(const struct sstp_session *s);
+/*
+ * Why the call is ending ("" while it is not): set when the session aborts,
+ * disconnects or fails, before closed_cb runs (an abort waits up to T1 for
+ * the server's answer in between).  Valid until sstp_session_free().
+ */
+const char *sstp_session_reason(const struct sstp_session *s);
 
 #endif

@@ -106,6 +106,8 @@ struct transport {
 	gnutls_session_t	 tls;
 	gnutls_certificate_credentials_t cred;
 	size_t			 tls_pending;	/* a send that returned EAGAIN */
+	uint8_t			 first[48];	/* the server's first bytes */
+	size_t			 first_len;
 	char			 encoding[64];
 	uint8_t			 sha1[20];
 	uint8_t			 sha256[32];
@@ -128,6 +130,7 @@ static void	transport_connect_next(struct transport *);
 static void	transport_tls_start(struct transport *);
 static void	transport_tls_handshake(struct transport *);
 static void	transport_io_cb(evutil_socket_t, short, void *);
+static int	transport_not_tls(struct transport *, char *, size_t);
 static void	transport_fail(struct transport *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -369,7 +372,7 @@ static void
 transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct transport	*t = arg;
-	char			 d[32];
+	char			 d[32], other[sizeof t->first + 1];
 	const char		*s;
 
 	s = transport_duration(t->connect_timeout_ms, d, sizeof d);
@@ -394,8 +397,13 @@ transport_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		    t->peer, s);
 		break;
 	case TRANSPORT_TLS:
-		transport_fail(t, "TLS: handshake with %s timed out after %s",
-		    t->peer, s);
+		if (transport_not_tls(t, other, sizeof other))
+			transport_fail(t, "TLS: handshake with %s timed out "
+			    "after %s: the server does not speak TLS (it sent "
+			    "\"%s\")", t->peer, s, other);
+		else
+			transport_fail(t, "TLS: handshake with %s timed out "
+			    "after %s", t->peer, s);
 		break;
 	case TRANSPORT_HTTP:
 		transport_fail(t, "server did not answer SSTP_DUPLEX_POST "
@@ -879,6 +887,69 @@ transport_is_ip(const char *s)
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
 
+/* GnuTLS reads through here: the first bytes are kept to explain failures. */
+static ssize_t
+transport_pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
+{
+	struct transport	*t = ptr;
+	ssize_t			 n;
+	size_t			 k;
+
+	n = recv(t->fd, buf, len, 0);
+	if (n > 0 && t->first_len < sizeof t->first) {
+		k = sizeof t->first - t->first_len;
+		if (k > (size_t)n)
+			k = (size_t)n;
+		memcpy(t->first + t->first_len, buf, k);
+		t->first_len += k;
+	}
+	return n;
+}
+
+/* Whole flights in one sendmsg, as GnuTLS's own writer does. */
+static ssize_t
+transport_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
+{
+	struct transport	*t = ptr;
+	struct msghdr		 msg;
+
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = (struct iovec *)(uintptr_t)iov;
+	msg.msg_iovlen = (size_t)iovcnt;
+	return sendmsg(t->fd, &msg, MSG_NOSIGNAL);
+}
+
+/*
+ * A TLS record starts with content type 20..23 (RFC 8446 5.1).  Anything
+ * else is another protocol: give its first line ("HTTP/1.1 400 Bad
+ * Request", "SSH-2.0-...") as the reason.  Returns 0 when it looked like TLS.
+ */
+static int
+transport_not_tls(struct transport *t, char *buf, size_t cap)
+{
+	size_t	i, n = 0;
+
+	ssize_t	r;
+
+	if (t->first_len == 0 || (t->first[0] >= 20 && t->first[0] <= 23))
+		return 0;
+	/* GnuTLS stopped after a record header: take what else came. */
+	if (t->fd != -1 && t->first_len < sizeof t->first) {
+		r = recv(t->fd, t->first + t->first_len,
+		    sizeof t->first - t->first_len, MSG_DONTWAIT);
+		if (r > 0)
+			t->first_len += (size_t)r;
+	}
+	for (i = 0; i < t->first_len && n + 1 < cap; i++) {
+		if (t->first[i] == '\r' || t->first[i] == '\n')
+			break;
+		buf[n++] = (t->first[i] < 0x20 || t->first[i] >= 0x7f) ? '?' :
+		    (char)t->first[i];
+	}
+	buf[n] = '\0';
+	return 1;
+}
+
 /* Set up the GnuTLS session on the connected socket and start the handshake. */
 static void
 transport_tls_start(struct transport *t)
@@ -945,7 +1016,9 @@ transport_tls_start(struct transport *t)
 		transport_fail(t, "TLS: %s", transport_tls_error(ret));
 		return;
 	}
-	gnutls_transport_set_int(t->tls, t->fd);
+	gnutls_transport_set_ptr(t->tls, t);
+	gnutls_transport_set_pull_function(t->tls, transport_pull);
+	gnutls_transport_set_vec_push_function(t->tls, transport_push);
 	gnutls_handshake_set_timeout(t->tls, 0);	/* our deadline rules */
 	log_debug("transport: host=%s tls=start sni=%s priority=%s", t->host,
 	    t->sni != NULL ? t->sni : "none", t->priority);
@@ -1209,6 +1282,7 @@ static void
 transport_tls_handshake(struct transport *t)
 {
 	const char	*proto, *cipher;
+	char		 other[sizeof t->first + 1];
 	int		 ret;
 
 	do {
@@ -1221,9 +1295,20 @@ transport_tls_handshake(struct transport *t)
 		return;
 	}
 	if (ret < 0) {
-		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
+		if (transport_not_tls(t, other, sizeof other))
+			transport_fail(t, "TLS: handshake with %s failed: the "
+			    "server does not speak TLS (it sent \"%s\")",
+			    t->peer, other);
+		else if (ret == GNUTLS_E_PREMATURE_TERMINATION)
 			transport_fail(t, "TLS: handshake with %s failed: the "
 			    "server closed the connection", t->peer);
+		else if (ret == GNUTLS_E_UNEXPECTED_PACKET ||
+		    ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH ||
+		    ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
+			/* Plain HTTP, SSH, ... where TLS was expected. */
+			transport_fail(t, "TLS: handshake with %s failed: the "
+			    "server does not speak TLS (%s)", t->peer,
+			    transport_tls_error(ret));
 		else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 		    ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR)
 			transport_fail(t, "TLS: handshake with %s failed: %s",

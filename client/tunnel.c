@@ -619,7 +619,15 @@ tunnel_tr_drain_cb(void *arg)
 static void
 tunnel_tr_error_cb(void *arg, const char *cause)
 {
-	tunnel_fail(arg, cause);
+	struct tunnel *t = arg;
+
+	/*
+	 * A session that is aborting or disconnecting knows why; the server
+	 * closing the connection on our Call Abort is only its consequence.
+	 */
+	if (t->ss != NULL && *sstp_session_reason(t->ss) != '\0')
+		cause = sstp_session_reason(t->ss);
+	tunnel_fail(t, cause);
 }
 
 /* Free every layer of the attempt and undo what it changed on the host. */

@@ -147,7 +147,10 @@ builtin_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt,
 	ppp_frame_hdr(frame, proto);
 	memcpy(frame + PPP_FRAME_HDR, pkt, len);
 	log_hex("ppp out", frame, len + PPP_FRAME_HDR);
+	/* Timers call the automata directly: a free() in here must wait. */
+	builtin_enter(e);
 	e->cb.output_cb(e->arg, frame, len + PPP_FRAME_HDR);
+	builtin_leave(e);
 }
 
 /* The TUN device. */
@@ -414,7 +417,9 @@ builtin_auth_output_cb(void *arg, uint16_t proto, const uint8_t *pkt,
 	struct ppp_engine *e = arg;
 
 	builtin_enter(e);
-	builtin_send(e, proto, pkt, len);
+	/* A retransmission after LCP left Opened has no link to go on. */
+	if (lcp_is_open(&e->lcp))
+		builtin_send(e, proto, pkt, len);
 	builtin_leave(e);
 }
 
@@ -742,6 +747,7 @@ builtin_input(struct ppp_engine *e, const uint8_t *frame, size_t len)
 	if (proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6)
 		log_hex("ppp in", frame, len);
 	builtin_enter(e);
+	lcp_saw_traffic(&e->lcp);
 	builtin_dispatch(e, proto, info, ilen, 0);
 	builtin_leave(e);
 }

@@ -24,7 +24,8 @@
 # tests/vm/test-*.sh, run with bash from the top of the tree, with
 # SSTPCD_BUILD set.  Exit 0 pass, 77 skip (the reason is the last
 # "SKIP: ..." line printed), anything else fail.  A test that leaves a
-# network namespace named after its T_ID behind fails.
+# network namespace named after its T_ID, or a process carrying its T_ID in
+# the environment, behind fails (and they are removed).
 #
 # Output: "PASS name", "FAIL name" (followed by its log), "SKIP name: reason"
 # per test, and last exactly "N passed, N failed, N skipped".  Exit status 1
@@ -151,6 +152,15 @@ trap 'exit 130' INT TERM
 passed=0 failed=0 skipped=0
 failed_names=()
 
+# leftover_pids TID: processes whose environment has T_ID=TID
+leftover_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$BASHPID" ] && continue
+		grep -qzx "T_ID=$1" "$p/environ" 2>/dev/null && printf '%s ' "${p#/proc/}"
+	done
+}
+
 # run_one INDEX ENTRY: runs in the background, leaves INDEX.rc and INDEX.log
 run_one() {
 	local i=$1 e=$2 name tmo cmd rc tid ns left
@@ -181,6 +191,18 @@ run_one() {
 	done
 	if [ -n "$left" ]; then
 		echo "run-tests.sh: the test left network namespaces behind:$left" >>"$results/$i.log"
+		[ "$rc" = 0 ] || [ "$rc" = 77 ] && rc=1
+	fi
+	# and so does any process still carrying the test's T_ID
+	left=$(leftover_pids "$tid")
+	if [ -n "$left" ]; then
+		{
+			echo "run-tests.sh: the test left processes behind (killed):"
+			for p in $left; do
+				printf '  %s %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-150)"
+			done
+		} >>"$results/$i.log"
+		kill -KILL $left 2>/dev/null
 		[ "$rc" = 0 ] || [ "$rc" = 77 ] && rc=1
 	fi
 	echo "$rc" >"$results/$i.rc"

@@ -17,7 +17,12 @@
 #   BENCH_SECONDS=10    seconds per iperf3 run
 #   BENCH_TUNNELS=10    tunnels up at once for the memory measurement
 #   BENCH_ENGINE=builtin  the ppp-engine property (pppd needs kernel PPP)
-#   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results)
+#   BENCH_RESULTS=FILE  key=value results (default ./bench-tunnel.results);
+#                       sstpcd's log is copied to FILE.sstpcd.log
+#   BENCH_SSTPCD_ARGS=  more sstpcd arguments (e.g. -vv for a detailed log)
+#   BENCH_PERF=1        profile sstpcd (perf record) during each transfer;
+#                       the top symbols go to FILE.<measure>.perf.txt
+#                       (BENCH_PERF_ARGS: perf record options, default -F 999 -g)
 #   BENCH_SETUP_ONLY=1  set up SoftEther, its bridge and the iperf3 host,
 #                       measure the hub alone, and stop (no sstpcd needed)
 #   SSTPCD_BUILD=DIR    where sstpcd and sstpctl are (see tests/lib/common.sh)
@@ -47,6 +52,7 @@ BENCH_TUNNELS=${BENCH_TUNNELS:-10}
 BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench-tunnel.results}
 BENCH_SETUP_ONLY=${BENCH_SETUP_ONLY:-0}
 BENCH_ENGINE=${BENCH_ENGINE:-builtin}
+BENCH_PERF=${BENCH_PERF:-0}
 
 IPERF_IP=192.168.30.250
 BASE_IP=192.168.30.251
@@ -95,6 +101,11 @@ results_write() {
 			printf '%-34s %14s  %s\n' "$k" "${R[$k]}" "${R_UNIT[$k]}"
 		done
 		printf '\ncommit %s, %s CPUs, kernel %s\n' "$rev" "$(nproc)" "$(uname -r)"
+		# the daemon's log, for a look at where the time went
+		if [ -s "$T_DIR/d/sstpcd.log" ]; then
+			cp "$T_DIR/d/sstpcd.log" "$BENCH_RESULTS.sstpcd.log"
+			printf 'sstpcd log in %s\n' "$BENCH_RESULTS.sstpcd.log"
+		fi
 		printf 'key=value results in %s\n' "$BENCH_RESULTS"
 	}
 }
@@ -106,7 +117,14 @@ cpu_ticks() {
 	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
-# mem_kb PID FIELD: VmRSS / VmHWM in kB
+# dev_packets NS DEV: rx + tx packets of a device
+dev_packets() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets" \
+	    "/sys/class/net/$2/statistics/tx_packets" 2>/dev/null |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+# mem_kb PID FIELD: a field of /proc/PID/status (VmRSS, VmHWM in kB)
 mem_kb() {
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
 }
@@ -126,7 +144,7 @@ ping_rtt() {
 	out=$(ip netns exec "$ns" ping -q -n -c "$BENCH_PINGS" -i 0.02 -W 2 \
 	    ${dev:+-I "$dev"} "$dst" 2>&1)
 	loss=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
-	line=$(printf '%s\n' "$out" | sed -n 's|^rtt [^=]*= *\([0-9./]*\) ms|\1|p')
+	line=$(printf '%s\n' "$out" | sed -n 's|^rtt [^=]*= *\([0-9./]*\) ms.*|\1|p')
 	if [ -z "$line" ]; then
 		t_info "ping $dst from $ns: $out"
 		return 1
@@ -143,12 +161,35 @@ ping_rtt() {
 # (when D_PID is set) and of vpnserver during it
 iperf() {
 	local ns=$1 dst=$2 p=$3 rev=${4:-} js bytes bps retr
-	local s0 s1 d0 d1 gb
+	local s0 s1 d0 d1 gb w0 w1 k0 k1
 	s0=$(cpu_ticks "$SE_PID")
-	[ -n "${D_PID:-}" ] && d0=$(cpu_ticks "$D_PID")
+	if [ -n "${D_PID:-}" ]; then
+		d0=$(cpu_ticks "$D_PID")
+		w0=$(mem_kb "$D_PID" voluntary_ctxt_switches)
+		k0=$(dev_packets "$ns" "$IPERF_DEV")
+	fi
+	local perf=
+	if [ "$BENCH_PERF" = 1 ] && [ -n "${D_PID:-}" ]; then
+		perf record -q ${BENCH_PERF_ARGS:--F 999 -g} -p "$D_PID" -o "$BENCH_RESULTS.$p.perf.data" \
+		    >/dev/null 2>&1 &
+		perf=$!
+		t_cleanup _t_kill "$perf" 5
+	fi
 	js=$(ip netns exec "$ns" iperf3 -J -c "$dst" -t "$BENCH_SECONDS" -O 1 $rev 2>&1)
+	if [ -n "$perf" ]; then
+		kill -INT "$perf" 2>/dev/null
+		wait "$perf" 2>/dev/null
+		perf report -q --stdio --no-children --sort dso,symbol -g none \
+		    -i "$BENCH_RESULTS.$p.perf.data" 2>/dev/null | head -40 \
+		    >"$BENCH_RESULTS.$p.perf.txt"
+		t_info "profile of sstpcd in $BENCH_RESULTS.$p.perf.txt"
+	fi
 	s1=$(cpu_ticks "$SE_PID")
-	[ -n "${D_PID:-}" ] && d1=$(cpu_ticks "$D_PID")
+	if [ -n "${D_PID:-}" ]; then
+		d1=$(cpu_ticks "$D_PID")
+		w1=$(mem_kb "$D_PID" voluntary_ctxt_switches)
+		k1=$(dev_packets "$ns" "$IPERF_DEV")
+	fi
 	bytes=$(printf '%s\n' "$js" | jq -r '.end.sum_received.bytes // empty' 2>/dev/null)
 	bps=$(printf '%s\n' "$js" | jq -r '.end.sum_received.bits_per_second // empty' 2>/dev/null)
 	retr=$(printf '%s\n' "$js" | jq -r '.end.sum_sent.retransmits // empty' 2>/dev/null)
@@ -169,6 +210,13 @@ iperf() {
 		    "$(awk -v d=$((d1 - d0)) -v h="$HZ" -v g="$gb" 'BEGIN { printf "%.2f", d / h / g }')" s/GB
 		res "${p}_sstpcd_cpu_pct" \
 		    "$(awk -v d=$((d1 - d0)) -v h="$HZ" -v t="$BENCH_SECONDS" 'BEGIN { printf "%.0f", 100 * d / h / (t + 1) }')" "% of one core"
+		# how often the daemon slept in its event loop per packet
+		# through the TUN device (both directions): batching shows
+		# as fewer than one wakeup per packet
+		res "${p}_tun_kpps" \
+		    "$(awk -v k=$((k1 - k0)) -v t="$BENCH_SECONDS" 'BEGIN { printf "%.1f", k / (t + 1) / 1000 }')" "kpkt/s"
+		res "${p}_sstpcd_wakeups_per_pkt" \
+		    "$(awk -v w=$((w1 - w0)) -v k=$((k1 - k0)) 'BEGIN { printf "%.3f", k ? w / k : 0 }')" ""
 	fi
 }
 
@@ -219,7 +267,7 @@ fi
 
 # --- the client: sstpcd with the built-in engine -------------------------
 
-t_start_sstpcd "$CNS" "$T_DIR/d"
+t_start_sstpcd "$CNS" "$T_DIR/d" ${BENCH_SSTPCD_ARGS:-}
 # t_start_sstpcd's pid is the shell running 'ip netns exec'; find sstpcd
 D_PID=$(pgrep -P "$T_SSTPCD_PID" -x sstpcd || echo "$T_SSTPCD_PID")
 t_cleanup _t_kill "$D_PID" 10
@@ -284,8 +332,26 @@ res connect_median_s "$(printf '%s\n' "${times[@]}" | median)" s
 res connect_min_s "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" s
 res connect_max_s "$(printf '%s\n' "${times[@]}" | sort -n | tail -1)" s
 res connect_runs "$BENCH_RUNS" runs
+# Where the time went, from sstpcd's log lines (best effort: skipped when
+# the lines are not there): TCP+TLS+SSTP call+LCP+auth, then until IPCP is
+# up, then until the interface is up.
+phases=$(awk '
+	function t(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+	/ sb1: connecting / { c = t($1); s = i = "" }
+	/ sb1: sstp state=connected/ && c != "" { s = t($1) }
+	/ sb1: ipcp up/ && s != "" { i = t($1) }
+	/ sb1: state=connected/ && i != "" {
+		printf "%.3f %.3f %.3f\n", s - c, i - s, t($1) - i; c = "" }
+' "$T_DIR/d/sstpcd.log")
+if [ -n "$phases" ]; then
+	res connect_call_auth_median_s "$(awk '{print $1}' <<<"$phases" | median)" s
+	res connect_ipcp_median_s "$(awk '{print $2}' <<<"$phases" | median)" s
+	res connect_to_iface_median_s "$(awk '{print $3}' <<<"$phases" | median)" s
+fi
+res tunnel_encoding "$(mon sb1 encoding | tr -s ' ' '_')" ""
 res tunnel_mtu "$(ip -n "$CNS" -o link show sb1 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')" bytes
 
+IPERF_DEV=sb1
 ip -n "$CNS" route replace "$IPERF_IP/32" dev sb1 || t_fail "cannot route $IPERF_IP via sb1"
 res sstpcd_1tunnel_rss_kb "$(mem_kb "$D_PID" VmRSS)" kB
 
@@ -306,7 +372,9 @@ for ((i = 2; i <= BENCH_TUNNELS; i++)); do
 	up_wait "sb$i" 60 || not_up "sb$i"
 done
 res tunnels_up "$BENCH_TUNNELS" tunnels
-res vpnserver_sessions "$(softether_sessions a)" sessions
+# SoftEther names them SID-<USER>-[SSTP]-<n>
+res vpnserver_sstp_sessions "$(softether_vpncmd a "/HUB:$SE_HUB" /CMD SessionList 2>/dev/null |
+    grep -c '^Session Name *|SID-.*-\[SSTP\]-')" sessions
 ping_rtt "$CNS" "sb$BENCH_TUNNELS" "$SE_VHOST" tunnel_n_ping_vhost ||
     t_fail "ping through sb$BENCH_TUNNELS failed"
 rssn=$(mem_kb "$D_PID" VmRSS)

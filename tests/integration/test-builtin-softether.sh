@@ -43,8 +43,10 @@ mtu=$(ip -n "$cns" -o link show bi-ms | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
 t_assert_eq "$mtu" 1400 "device mtu"
 a4=$(ip -n "$cns" -4 -o addr show dev bi-ms)
 t_assert_match "$a4" 'inet 192\.168\.30\.[0-9]+ peer 192\.168\.30\.1/32' "point-to-point address from IPCP"
-a6=$(ip -n "$cns" -6 -o addr show dev bi-ms)
-t_assert_match "$a6" 'inet6 fe80::' "IPv6 link-local address from IPv6CP"
+# SoftEther may answer IPv6CP late: the interface comes up with IPv4 first.
+ll() { ip -n "$cns" -6 -o addr show dev bi-ms | grep -q 'inet6 fe80::'; }
+t_wait_for 20 ll || t_fail "no IPv6 link-local address from IPv6CP"
+t_assert_eq "$(ip -n "$cns" -6 -o addr show dev bi-ms | grep -c 'inet6 fe80::')" 1 "one link-local address (ours, not the kernel's)"
 t_assert_match "$(ip -n "$cns" -4 route show 10.123.0.0/16)" 'dev bi-ms' "configured route through the tunnel"
 t_assert_match "$(ip -n "$cns" -o link show bi-ms)" '[<,]UP[,>]' "device up"
 t_expect ip netns exec "$cns" ping -c 3 -i 0.3 -W 3 -I bi-ms "$SE_VHOST" >/dev/null
@@ -54,10 +56,14 @@ d_ctl '/interface sstp-client disable bi-ms' >/dev/null
 t_wait_for 15 gone bi-ms || t_fail "bi-ms device left after disable"
 t_assert_eq "$(ip -n "$cns" -4 route show 10.123.0.0/16)" "" "route removed"
 
-# PAP (SoftEther offers EAP and MS-CHAPv2 first: our Naks lead it to PAP).
-out=$(d_ctl "/interface sstp-client add name=bi-pap $common password=$SE_PASSWORD authentication=pap ipv6=no disabled=no")
+# PAP (SoftEther offers EAP and MS-CHAPv2 first: our Naks lead it to PAP),
+# without IPv6, with a short keepalive.
+out=$(d_ctl "/interface sstp-client add name=bi-pap $common password=$SE_PASSWORD authentication=pap ipv6=no keepalive-timeout=1 disabled=no")
 t_assert_nomatch "$out" '%error' "add bi-pap accepted"
 wait_status bi-pap connected 60
+# LCP echoes every second, dead after two misses: SoftEther answers them.
+sleep 5
+t_assert_eq "$(mon bi-pap status)" connected "bi-pap alive with 1 s LCP echoes"
 t_assert_eq "$(ip -n "$cns" -6 -o addr show dev bi-pap | grep -c fe80)" 0 "ipv6=no: no link-local address"
 t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 3 -I bi-pap "$SE_VHOST" >/dev/null
 d_ctl '/interface sstp-client disable bi-pap' >/dev/null

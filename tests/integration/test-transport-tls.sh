@@ -91,6 +91,14 @@ serve 4435 good NORMAL:-VERS-ALL:+VERS-TLS1.2 --http
 serve 4436 good "$any" --http --require-client-cert --verify-client-cert --x509cafile "$pki/ca.pem"
 serve 4437 good "$any" --echo	# our request comes back
 serve 4438 revoked "$any" --http
+# A plain HTTP server where TLS was expected.
+if command -v socat >/dev/null; then
+	printf '#!/bin/sh\nprintf "HTTP/1.1 400 Bad Request\\r\\n\\r\\n"\nsleep 1\n' >"$T_DIR/plain.sh"
+	chmod +x "$T_DIR/plain.sh"
+	t_bg "$sns" "$T_DIR/plain.log" socat TCP-LISTEN:4439,reuseaddr,fork EXEC:"$T_DIR/plain.sh"
+	t_wait_for 10 sh -c "ip netns exec $sns ss -Hltn 'sport = :4439' | grep -q LISTEN" ||
+	    t_fail "socat on 4439 did not start"
+fi
 
 ok --port 4431 --ca "$pki/ca.pem"
 t_assert_match "$out" "encoding=TLSv1\.3 " "default is TLS 1.3"
@@ -126,6 +134,9 @@ ko "TLS: handshake with $srv:4436 failed: the server sent alert \"" \
 ko "TLS: cannot load client certificate $T_DIR/nonexistent" --port 4436 --ca "$pki/ca.pem" \
     --cert "$T_DIR/nonexistent"
 
+if command -v socat >/dev/null; then
+	ko "TLS: handshake with $srv:4439 failed: the server does not speak TLS \(it sent \"HTTP/1\.1 400 Bad Request\"\)" --port 4439 --ca "$pki/ca.pem"
+fi
 ko "server $srv:4437: not an HTTP answer: \"SSTP_DUPLEX_POST /sra_\{BA195980-CD49-458b-9E23-C84EE0ADCD75\}/ HTTP/1\.1\"" \
     --port 4437 --ca "$pki/ca.pem"
 t_pass

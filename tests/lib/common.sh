@@ -268,10 +268,19 @@ _t_kill() { # PID [SECONDS]: TERM, wait, KILL
 	kill -KILL "$pid" 2>/dev/null
 }
 
+# _t_exec_in NS CMD...: exec CMD in NS.  Started with '&', the background
+# subshell becomes CMD itself, so $! is CMD's pid and killing it kills CMD
+# (with 't_ns ... &' it would be a bash whose child survives the kill).
+_t_exec_in() {
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then exec ip netns exec "$ns" "$@"; else exec "$@"; fi
+}
+
 t_bg() {
 	local ns=$1 logf=$2
 	shift 2
-	t_ns "$ns" "$@" </dev/null >"$logf" 2>&1 &
+	_t_exec_in "$ns" "$@" </dev/null >"$logf" 2>&1 &
 	T_BG_PID=$!
 	t_cleanup _t_kill "$T_BG_PID" 5
 	t_log "$logf"
@@ -284,7 +293,7 @@ t_start_sstpcd() {
 	mkdir -p "$dir"
 	rm -f "$dir/sock"
 	t_log "$dir/sstpcd.log" "sstpcd log ($dir)"
-	t_ns "$ns" "$BUILD/sstpcd" --foreground --socket "$dir/sock" \
+	_t_exec_in "$ns" "$BUILD/sstpcd" --foreground --socket "$dir/sock" \
 	    --config "$dir/sstpcd.conf" "$@" </dev/null >>"$dir/sstpcd.log" 2>&1 &
 	pid=$!
 	t_cleanup _t_kill "$pid" 10

@@ -534,13 +534,32 @@ ts_lcp(struct ts_conn *c, const uint8_t *info, size_t len)
 	}
 }
 
+/*
+ * The server's HLAK after MS-CHAPv2 is its MasterReceiveKey ||
+ * MasterSendKey (MS-SSTP 3.3.5.2), computed from the server's side of RFC
+ * 3079, independently of the client's mschap2_hlak().
+ */
+static void
+ts_mschap2_hlak(const char *password, const uint8_t *ntr,
+    uint8_t hlak[SSTP_HLAK_LEN])
+{
+	uint8_t	hash[MSCHAP_HASH_LEN], hh[MSCHAP_HASH_LEN];
+	uint8_t	master[MSCHAP_MASTER_KEY_LEN];
+
+	mschap_nt_password_hash(password, hash);
+	mschap_hash_hash(hash, hh);
+	mschap_master_key(hh, ntr, master);
+	mschap_asymmetric_start_key(master, hlak, 16, 0, 1);
+	mschap_asymmetric_start_key(master, hlak + 16, 16, 1, 1);
+	explicit_bzero(hash, sizeof hash);
+	explicit_bzero(master, sizeof master);
+}
+
 static void
 ts_mschap2(struct ts_conn *c, const uint8_t *info, size_t len)
 {
 	const uint8_t	*d, *peer, *ntr;
 	uint8_t		 code, id, want[MSCHAP_NT_RESPONSE_LEN];
-	uint8_t		 hash[MSCHAP_HASH_LEN], hh[MSCHAP_HASH_LEN];
-	uint8_t		 master[MSCHAP_MASTER_KEY_LEN];
 	char		 name[256], msg[128], hex[2 * MSCHAP2_CHALLENGE_LEN + 1];
 	char		 authresp[MSCHAP2_AUTHRESP_LEN + 1];
 	size_t		 n, nl;
@@ -579,16 +598,7 @@ ts_mschap2(struct ts_conn *c, const uint8_t *info, size_t len)
 	ts_cp_send(c, PPP_PROTO_CHAP, CHAP_SUCCESS, id, (const uint8_t *)msg,
 	    strlen(msg));
 
-	/*
-	 * The server's HLAK is its MasterReceiveKey || MasterSendKey
-	 * (MS-SSTP 3.3.5.2): computed here from the server's side of RFC
-	 * 3079, independently of the client's mschap2_hlak().
-	 */
-	mschap_nt_password_hash(opt.password, hash);
-	mschap_hash_hash(hash, hh);
-	mschap_master_key(hh, ntr, master);
-	mschap_asymmetric_start_key(master, c->hlak, 16, 0, 1);
-	mschap_asymmetric_start_key(master, c->hlak + 16, 16, 1, 1);
+	ts_mschap2_hlak(opt.password, ntr, c->hlak);
 	ts_log(c, "auth ok mschap2 user=%s%s", name,
 	    opt.mode == M_BAD_AUTHENTICATOR ? " (wrong authenticator sent)" :
 	    "");
@@ -1354,6 +1364,7 @@ ts_signal_cb(evutil_socket_t sig, short ev, void *arg)
 	event_base_loopbreak(ts.base);
 }
 
+#ifndef TS_NO_MAIN
 static void
 usage(void)
 {
@@ -1491,3 +1502,4 @@ main(int argc, char **argv)
 	close(lfd);
 	return 0;
 }
+#endif /* TS_NO_MAIN */

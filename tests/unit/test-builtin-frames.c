@@ -62,6 +62,37 @@ e_down(void *arg, const char *reason)
 	snprintf(down_reason, sizeof down_reason, "%s", reason);
 }
 
+/* Callbacks that free the engine from inside (as a failing transport would). */
+static struct ppp_engine *victim;
+static int	free_in_output, free_in_down;
+
+static void
+r_output(void *arg, uint8_t *frame, size_t len)
+{
+	e_output(arg, frame, len);
+	if (free_in_output && victim != NULL) {
+		ppp_builtin_ops.free(victim);
+		victim = NULL;
+	}
+}
+
+static void
+r_down(void *arg, const char *reason)
+{
+	e_down(arg, reason);
+	if (free_in_down && victim != NULL) {
+		ppp_builtin_ops.free(victim);
+		victim = NULL;
+	}
+}
+
+static const struct ppp_callbacks rcbs = {
+	.output_cb = r_output,
+	.auth_done_cb = e_auth_done,
+	.up_cb = e_up,
+	.down_cb = r_down,
+};
+
 static const struct ppp_callbacks cbs = {
 	.output_cb = e_output,
 	.auth_done_cb = e_auth_done,
@@ -280,6 +311,8 @@ wait_reply(uint16_t seq)
 	return 0;
 }
 
+static void test_reentry(void);
+
 static void
 test_engine(void)
 {
@@ -291,6 +324,7 @@ test_engine(void)
 	size_t n;
 	int before;
 
+	nout = downs = ups = auth_done = 0;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.ifname = "pppt0";
 	cfg.user = "u";
@@ -397,6 +431,59 @@ test_engine(void)
 	T_EQ_INT(downs, 1);
 }
 
+/* free() from inside output_cb and down_cb: no use after free (ASan). */
+static void
+test_reentry(void)
+{
+	struct ppp_config cfg;
+	uint8_t f[16];
+	size_t n;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.ifname = "pppt1";
+	cfg.user = "u";
+	cfg.password = "p";
+
+	nout = downs = 0;
+	free_in_output = 1;
+	victim = ppp_builtin_ops.start(&cfg, &rcbs, NULL, NULL);
+	T_CHECK(victim != NULL);
+	spin();
+	T_EQ_INT(nout, 1);
+	T_CHECK(victim == NULL);
+	spin();
+	T_EQ_INT(nout, 1);
+	T_EQ_INT(downs, 0);
+	free_in_output = 0;
+
+	/* From inside a restart timeout (the automaton's own timer). */
+	nout = downs = 0;
+	victim = ppp_builtin_ops.start(&cfg, &rcbs, NULL, NULL);
+	spin();
+	T_EQ_INT(nout, 1);
+	free_in_output = 1;
+	while (victim != NULL && nout < 3)
+		event_base_loop(base, EVLOOP_ONCE);
+	T_CHECK(victim == NULL);
+	spin();
+	T_EQ_INT(nout, 2);
+	free_in_output = 0;
+
+	nout = downs = 0;
+	free_in_down = 1;
+	victim = ppp_builtin_ops.start(&cfg, &rcbs, NULL, NULL);
+	spin();
+	ppp_builtin_ops.stop(victim);
+	spin();
+	n = t_unhex("ff 03 c0 21 06 02 00 04", f, sizeof f);
+	ppp_builtin_ops.input(victim, f, n);
+	spin();
+	T_EQ_INT(downs, 1);
+	T_CHECK(victim == NULL);
+	spin();
+	free_in_down = 0;
+}
+
 int
 main(void)
 {
@@ -405,6 +492,7 @@ main(void)
 	timer_set_base(base);
 
 	test_frames();
+	test_reentry();
 	if (geteuid() != 0)
 		printf("SKIP: engine part: needs root for a network namespace\n");
 	else if (unshare(CLONE_NEWNET) != 0)

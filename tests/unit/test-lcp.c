@@ -269,7 +269,16 @@ main(void)
 	feed(&l, "0a 03 00 08 01 02 03 04");
 	T_EQ_INT(l.echo_pending, 0);
 	l.echo_timer.cb(l.echo_timer.arg);
+	/* Any traffic from the peer counts as life: no echo that interval. */
+	lcp_saw_traffic(&l);
+	i = nsent;
 	l.echo_timer.cb(l.echo_timer.arg);
+	T_EQ_INT(nsent, i);
+	T_EQ_INT(l.echo_pending, 0);
+	T_CHECK(timer_pending(&l.echo_timer));
+	l.echo_timer.cb(l.echo_timer.arg);
+	l.echo_timer.cb(l.echo_timer.arg);
+	T_EQ_INT(nsent, i + 2);
 	T_EQ_INT(l.fsm.state, FSM_OPENED);
 	l.echo_timer.cb(l.echo_timer.arg);
 	T_EQ_INT(l.fsm.state, FSM_CLOSING);
@@ -284,6 +293,17 @@ main(void)
 	feed(&l, "07 05 00 0c 09 02 00 08 00 00 00 00");
 	T_EQ_INT(l.echo_off, 1);
 	T_EQ_INT(l.fsm.state, FSM_OPENED);
+
+	/* max-mru and max-mtu beyond what one SSTP packet carries are capped. */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.max_mru = 9000;
+	cfg.max_mtu = 9000;
+	setup(&l, &cfg);
+	lcp_start(&l);
+	T_CHECK(sent_is(0, "01 01 00 0e 01 04 0f f7 05 06 .. .. .. .."));
+	feed(&l, "01 01 00 08 01 04 23 28");
+	T_CHECK(sent_is(LAST, "02 01 00 08 01 04 23 28"));
+	T_EQ_INT(lcp_mtu(&l), 4087);
 
 	/* No answer at all: Max-Configure requests, then a reason. */
 	setup(&l, &cfg);

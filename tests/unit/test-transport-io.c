@@ -31,6 +31,7 @@ enum answer {
 	ANSWER_200_SLOW,	/* 200, read nothing until told, then count */
 	ANSWER_NO_TLS,		/* accept, never start TLS */
 	ANSWER_200_MANY,	/* 200, then 200 records of 100 bytes at once */
+	ANSWER_SSH,		/* an SSH banner instead of TLS */
 };
 
 /* As an HTTP proxy first: what to answer CONNECT with (NULL: no proxy). */
@@ -208,7 +209,9 @@ srv_main(void *arg)
 			return NULL;
 		}
 	}
-	if (srv.answer == ANSWER_NO_TLS) {
+	if (srv.answer == ANSWER_SSH)
+		(void)send(fd, "SSH-2.0-OpenSSH_9.2\r\n", 21, MSG_NOSIGNAL);
+	if (srv.answer == ANSWER_NO_TLS || srv.answer == ANSWER_SSH) {
 		while (recv(fd, buf, sizeof buf, 0) > 0)
 			;
 		close(fd);
@@ -268,6 +271,7 @@ srv_main(void *arg)
 		break;
 	case ANSWER_NONE:
 	case ANSWER_NO_TLS:
+	case ANSWER_SSH:
 		srv_drain(s);
 		break;
 	case ANSWER_200_CLOSE:
@@ -598,6 +602,14 @@ test_proxy(void)
 	run(ANSWER_NO_TLS, &cfg);
 	T_CHECK(strncmp(cl.error, "TLS: handshake with 127.0.0.1:", 30) == 0 &&
 	    strstr(cl.error, " timed out after 0.3 s") != NULL);
+	finish();
+
+	/* Another protocol where TLS was expected. */
+	cfg_default(&cfg);
+	run(ANSWER_SSH, &cfg);
+	T_CHECK(strncmp(cl.error, "TLS: handshake with 127.0.0.1:", 30) == 0 &&
+	    strstr(cl.error, " failed: the server does not speak TLS (it sent "
+	    "\"SSH-2.0-OpenSSH_9.2\")") != NULL);
 	finish();
 }
 

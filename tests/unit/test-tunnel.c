@@ -163,6 +163,14 @@ sstp_session_binding(const struct sstp_session *s)
 	return "sha256";
 }
 
+static const char *ss_reason = "";
+
+const char *
+sstp_session_reason(const struct sstp_session *s)
+{
+	return ss_reason;
+}
+
 static struct ppp_callbacks e_cb;
 static void *e_arg;
 static int e_started, e_freed, e_stops, e_throttle = -1;
@@ -542,14 +550,25 @@ main(void)
 	run_for(500);
 	T_EQ_INT(tr_new, 2);
 
-	/* A second failure before coming up: 2 s this time. */
-	tr_cb.error_cb(tr_arg, "connection refused");
+	/*
+	 * A second failure before coming up: 2 s this time.  The session was
+	 * aborting (a Nak loop) when the server closed the connection: the
+	 * session's reason is the one the user sees.
+	 */
+	tr_cb.ready_cb(tr_arg);
+	ss_cb.acked_cb(ss_arg);
+	ss_reason = "server refused the call 4 times; aborted with status 6 "
+	    "(retry count exceeded)";
+	tr_cb.error_cb(tr_arg, "server closed the connection");
+	ss_reason = "";
 	run_for(1500);
 	T_EQ_INT(tr_new, 2);
 	run_for(700);
 	T_EQ_INT(tr_new, 3);
 	tunnel_status(t, &st);
 	T_EQ_INT(st.link_downs, 1);
+	T_CHECK(strncmp(st.last_disconnect_reason, "server refused the call",
+	    23) == 0);
 
 	/* Authentication failure: a clear status, no fast retry. */
 	tr_cb.ready_cb(tr_arg);
