@@ -628,6 +628,12 @@ pppd_ctl_msg(struct ppp_engine *e, const struct pppd_msg *m)
 	case PPPD_MSG_IP_DOWN:
 		log_info("%s: pppd ip-down", e->ifname);
 		break;
+	case PPPD_MSG_IPV6_NONE:
+		log_info("%s: the peer rejected IPv6CP", e->ifname);
+		e->want_ipv6 = 0;
+		if (e->ip_up)
+			pppd_report_up(e);
+		break;
 	default:
 		log_warn("%s: pppd plugin: unexpected message %d", e->ifname,
 		    m->type);

@@ -93,7 +93,20 @@ t_assert_eq "$(mon se-up last-disconnect-reason)" disabled "reason of the stop"
 t_assert_eq "$(mon se-bad status)" "authentication failed" "se-bad still failing"
 [ "$(mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
 
-d_ctl '/interface sstp-client remove se-bad' \
+# Dial on demand: a placeholder device with the routes; a packet dials.
+d_ctl "/interface sstp-client add name=se-dod $common password=$SE_PASSWORD ipv6=no dial-on-demand=yes routes=192.168.30.0/24 disabled=no" >/dev/null
+dod() { [ "$(mon se-dod status)" = dial-on-demand ]; }
+t_wait_for 10 dod || t_fail "se-dod not waiting for traffic: $(mon se-dod status)"
+ip -n "$cns" link show se-dod >/dev/null 2>&1 || t_fail "no placeholder device"
+t_assert_match "$(ip -n "$cns" route show 192.168.30.0/24)" 'dev se-dod' "placeholder route"
+ip netns exec "$cns" ping -c 1 -W 1 "$SE_VHOST" >/dev/null 2>&1	# lost: it dials
+dodup() { [ "$(mon se-dod status)" = connected ]; }
+t_wait_for 60 dodup || t_fail "traffic did not dial se-dod: $(d_ctl '/interface sstp-client monitor se-dod once')"
+t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 2 "$SE_VHOST" >/dev/null
+t_assert_match "$(ip -n "$cns" route show 192.168.30.0/24)" 'dev se-dod' "route once up"
+
+d_ctl '/interface sstp-client remove se-dod' \
+    '/interface sstp-client remove se-bad' \
     '/interface sstp-client remove se-off' \
     '/interface sstp-client remove se-up' >/dev/null
 t_assert_eq "$(ip -n "$cns" -o link show | grep -c ' se-')" 0 "devices left"

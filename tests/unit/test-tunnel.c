@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,10 +164,12 @@ sstp_session_binding(const struct sstp_session *s)
 	return "sha256";
 }
 
+static const char *ss_reason = "";
+
 const char *
 sstp_session_reason(const struct sstp_session *s)
 {
-	return "";
+	return ss_reason;
 }
 
 static struct ppp_callbacks e_cb;
@@ -309,7 +312,7 @@ static int tun_pipe[2] = { -1, -1 };
 int
 netif_tun_open(const char *ifname, int *fdp, char **cause)
 {
-	if (pipe(tun_pipe) == -1) {
+	if (pipe2(tun_pipe, O_NONBLOCK) == -1) {
 		*cause = strdup("pipe failed");
 		return -ENODEV;
 	}
@@ -548,14 +551,25 @@ main(void)
 	run_for(500);
 	T_EQ_INT(tr_new, 2);
 
-	/* A second failure before coming up: 2 s this time. */
-	tr_cb.error_cb(tr_arg, "connection refused");
+	/*
+	 * A second failure before coming up: 2 s this time.  The session was
+	 * aborting (a Nak loop) when the server closed the connection: the
+	 * session's reason is the one the user sees.
+	 */
+	tr_cb.ready_cb(tr_arg);
+	ss_cb.acked_cb(ss_arg);
+	ss_reason = "server refused the call 4 times; aborted with status 6 "
+	    "(retry count exceeded)";
+	tr_cb.error_cb(tr_arg, "server closed the connection");
+	ss_reason = "";
 	run_for(1500);
 	T_EQ_INT(tr_new, 2);
 	run_for(700);
 	T_EQ_INT(tr_new, 3);
 	tunnel_status(t, &st);
 	T_EQ_INT(st.link_downs, 1);
+	T_CHECK(strncmp(st.last_disconnect_reason, "server refused the call",
+	    23) == 0);
 
 	/* Authentication failure: a clear status, no fast retry. */
 	tr_cb.ready_cb(tr_arg);
@@ -689,7 +703,23 @@ main(void)
 	{
 		int added = routes_added, freed = routes_freed;
 
-		T_CHECK(write(tun_pipe[1], "E", 1) == 1);
+		uint8_t pkt[40];
+
+		/* An IPv6 router solicitation (to ff02::2) does not dial. */
+		memset(pkt, 0, sizeof pkt);
+		pkt[0] = 0x60;
+		pkt[24] = 0xff;
+		pkt[25] = 0x02;
+		T_CHECK(write(tun_pipe[1], pkt, 40) == 40);
+		run_now();
+		T_EQ_INT(tr_new, n);
+		/* An IPv4 packet to 10.20.1.1 does. */
+		memset(pkt, 0, sizeof pkt);
+		pkt[0] = 0x45;
+		pkt[16] = 10;
+		pkt[17] = 20;
+		pkt[19] = 1;
+		T_CHECK(write(tun_pipe[1], pkt, 20) == 20);
 		run_now();
 		T_EQ_INT(tr_new, n + 1);
 		T_EQ_INT(routes_freed, freed + 3);	/* default + 2 prefixes */
