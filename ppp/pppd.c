@@ -628,6 +628,12 @@ pppd_ctl_msg(struct ppp_engine *e, const struct pppd_msg *m)
 	case PPPD_MSG_IP_DOWN:
 		log_info("%s: pppd ip-down", e->ifname);
 		break;
+	case PPPD_MSG_IPV6_NONE:
+		log_info("%s: the peer rejected IPv6CP", e->ifname);
+		e->want_ipv6 = 0;
+		if (e->ip_up)
+			pppd_report_up(e);
+		break;
 	default:
 		log_warn("%s: pppd plugin: unexpected message %d", e->ifname,
 		    m->type);
@@ -759,6 +765,28 @@ pppd_arg(struct pppd_argv *a, const char *fmt, ...)
 	a->used += (size_t)n + 1;
 }
 
+/*
+ * The pppd-options property: an absolute path names an options file ("file
+ * PATH"); anything else is a list of options separated by blanks, each word
+ * one argument (no quoting: put options with spaces in a file).
+ */
+static void
+pppd_words(struct pppd_argv *a, const char *list)
+{
+	const char *p = list, *end;
+	int n;
+
+	for (;;) {
+		p += strspn(p, " \t\n");
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " \t\n");
+		n = (int)(end - p);
+		pppd_arg(a, "%.*s", n, p);
+		p = end;
+	}
+}
+
 static void
 pppd_build_argv(struct pppd_argv *a, const char *pppd, const char *tty,
     const struct ppp_config *cfg, const char *plugin, const char *sock)
@@ -829,10 +857,11 @@ pppd_build_argv(struct pppd_argv *a, const char *pppd, const char *tty,
 	pppd_arg(a, "%s", plugin);
 	pppd_arg(a, "sstp-sock");
 	pppd_arg(a, "%s", sock);
-	if (cfg->pppd_options != NULL && *cfg->pppd_options != '\0') {
+	if (cfg->pppd_options != NULL && *cfg->pppd_options == '/') {
 		pppd_arg(a, "file");
 		pppd_arg(a, "%s", cfg->pppd_options);
-	}
+	} else if (cfg->pppd_options != NULL)
+		pppd_words(a, cfg->pppd_options);
 }
 
 /* Open the pty: master non-blocking, slave raw (no echo before pppd). */
