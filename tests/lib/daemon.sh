@@ -32,6 +32,10 @@ d_stop() {
 	done
 	wait "$T_SSTPCD_PID" 2>/dev/null
 	sed -i 's/ exited$/ exited (seen)/' "$D_LOG"
+	# An ASan/UBSan build reports here, at exit.
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$D_LOG"; then
+		t_fail "sanitizer report in the daemon's log"
+	fi
 }
 
 d_ctl() {
