@@ -557,7 +557,11 @@ pppd_ctl_send(struct ppp_engine *e, const struct pppd_msg *m)
 	int n;
 
 	n = pppd_msg_encode(m, buf, sizeof buf);
-	if (n > 0 && send(e->cfd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
+	if (n < 0)
+		log_warn("%s: pppd plugin: cannot encode message %d%s", e->ifname,
+		    m->type, m->type == PPPD_MSG_PASSWD ?
+		    " (password longer than 255 bytes)" : "");
+	else if (send(e->cfd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
 		log_warn("%s: pppd plugin: send: %s", e->ifname, strerror(errno));
 	memset(buf, 0, sizeof buf);
 }
