@@ -1,6 +1,8 @@
 /* sstpctl.c - the RouterOS-style command-line interface to sstpcd. */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -164,17 +166,24 @@ screen_add(struct screen *s, const char *text)
 static void
 screen_flush(struct screen *s)
 {
+	struct winsize	 ws;
 	const char	*p;
+	unsigned int	 col;
 
 	if (s->pending == NULL)
 		return;
 	if (s->tty) {
+		/* Up over the last block (its lines as the terminal wrapped them). */
 		if (s->lines > 0)
 			printf("\033[%dA\r\033[J", s->lines);
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+			ws.ws_col = 80;
 		s->lines = 1;
-		for (p = s->pending; *p != '\0'; p++) {
-			if (*p == '\n')
+		for (p = s->pending, col = 0; *p != '\0'; p++) {
+			if (*p == '\n' || ++col > ws.ws_col) {
 				s->lines++;
+				col = *p == '\n' ? 0 : 1;
+			}
 		}
 		printf("%s-- [Q quit|Ctrl-C]\n", s->pending);
 	} else

@@ -856,11 +856,39 @@ tunnel_dod_close(struct tunnel *t)
 	t->dod_fd = -1;
 }
 
+/*
+ * Is this packet traffic someone sent into the tunnel?  The kernel's own
+ * chatter on a new link (IPv6 router solicitations, MLD and IGMP reports,
+ * broadcasts) goes to multicast or broadcast addresses and must not dial.
+ */
+static int
+tunnel_dod_wanted(const uint8_t *p, size_t len)
+{
+	if (len >= 20 && (p[0] >> 4) == 4)
+		return p[16] < 224 && !(p[16] == 255 && p[17] == 255 &&
+		    p[18] == 255 && p[19] == 255);
+	if (len >= 40 && (p[0] >> 4) == 6)
+		return p[24] != 0xff;
+	return 0;
+}
+
 static void
 tunnel_dod_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel *t = arg;
+	uint8_t pkt[2048];
+	ssize_t n;
+	int i;
 
+	for (i = 0; i < 64; i++) {
+		n = read(fd, pkt, sizeof pkt);
+		if (n <= 0)
+			return;
+		if (tunnel_dod_wanted(pkt, (size_t)n))
+			break;
+	}
+	if (i == 64)
+		return;
 	/* The packet itself is lost; the sender's retransmission is not. */
 	log_info("%s: traffic for the placeholder: dialing", tunnel_name(t));
 	tunnel_dod_close(t);
@@ -875,6 +903,8 @@ tunnel_dod_open(struct tunnel *t)
 
 	if (netif_tun_open(tunnel_name(t), &t->dod_fd, &cause) != 0)
 		goto fail;
+	/* The read loop relies on it, whatever the opener did. */
+	fcntl(t->dod_fd, F_SETFL, fcntl(t->dod_fd, F_GETFL) | O_NONBLOCK);
 	if ((ifindex = netif_index(tunnel_name(t))) <= 0 ||
 	    netif_set_up(ifindex, 1, &cause) != 0)
 		goto fail;
@@ -882,8 +912,8 @@ tunnel_dod_open(struct tunnel *t)
 	cfg_clear(&t->run);
 	cfg_copy(&t->run, &t->cfg);
 	tunnel_routes_add(t, t->dod_routes, ifindex);
-	t->dod_ev = event_new(t->base, t->dod_fd, EV_READ, tunnel_dod_read_cb,
-	    t);
+	t->dod_ev = event_new(t->base, t->dod_fd, EV_READ | EV_PERSIST,
+	    tunnel_dod_read_cb, t);
 	event_add(t->dod_ev, NULL);
 	return 0;
 

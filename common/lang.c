@@ -1335,6 +1335,22 @@ path_complete(const char *word, struct strv *sv)
 	}
 }
 
+/* Whether 'word' is one of the comma-separated words of 'list' (NULL: no). */
+static int
+in_list(const char *list, const char *word)
+{
+	size_t	n = strlen(word);
+
+	for (; list != NULL && *list != '\0'; list += strcspn(list, ",")) {
+		if (*list == ',')
+			list++;
+		if (strncmp(list, word, n) == 0 &&
+		    (list[n] == ',' || list[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 char **
 lang_complete(int menu, const char *line, size_t len,
     const char *const *names, size_t *start)
@@ -1379,7 +1395,7 @@ lang_complete(int menu, const char *line, size_t len,
 		if ((w = value_words(cx.prop)) == NULL)
 			break;
 		for (; *w != NULL; w++) {
-			if (cx.before == NULL || strstr(cx.before, *w) == NULL)
+			if (!in_list(cx.before, *w))
 				strv_add(&sv, *w, cx.word, "");
 		}
 		break;

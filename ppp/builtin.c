@@ -747,6 +747,7 @@ builtin_input(struct ppp_engine *e, const uint8_t *frame, size_t len)
 	if (proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6)
 		log_hex("ppp in", frame, len);
 	builtin_enter(e);
+	lcp_saw_traffic(&e->lcp);
 	builtin_dispatch(e, proto, info, ilen, 0);
 	builtin_leave(e);
 }

@@ -359,6 +359,7 @@ lcp_up(struct fsm *f)
 	}
 	l->echo_pending = 0;
 	l->echo_off = 0;
+	l->rx_seen = 0;
 	if (l->echo_interval != 0)
 		timer_start(&l->echo_timer, l->echo_interval * 1000);
 	l->cb->up(l->arg);
@@ -596,6 +597,11 @@ lcp_echo_cb(void *arg)
 
 	if (!lcp_is_open(l) || l->echo_off)
 		return;
+	if (l->rx_seen) {
+		l->rx_seen = 0;
+		timer_start(&l->echo_timer, l->echo_interval * 1000);
+		return;
+	}
 	if (l->echo_failure != 0 && l->echo_pending >= l->echo_failure) {
 		lcp_fail(l, "the server did not answer %u LCP echo requests",
 		    l->echo_pending);
@@ -608,6 +614,13 @@ lcp_echo_cb(void *arg)
 	l->echo_pending++;
 	fsm_send(&l->fsm, LCP_ECHOREQ, fsm_next_id(&l->fsm), data, sizeof data);
 	timer_start(&l->echo_timer, l->echo_interval * 1000);
+}
+
+void
+lcp_saw_traffic(struct lcp *l)
+{
+	l->rx_seen = 1;
+	l->echo_pending = 0;
 }
 
 int

@@ -67,6 +67,7 @@ struct lcp {
 	unsigned int	 echo_pending;
 	int		 echo_off;	/* the peer code-rejected echoes */
 	unsigned long long echo_rx;	/* Echo-Replies seen */
+	int		 rx_seen;	/* a frame came in this interval */
 	char		 reason[256];
 	const struct lcp_callbacks *cb;
 	void		*arg;
@@ -91,6 +92,11 @@ void	lcp_input(struct lcp *l, const uint8_t *pkt, size_t len);
  */
 void	lcp_send_proto_reject(struct lcp *l, uint16_t proto, const uint8_t *info,
 	    size_t len);
+/*
+ * A frame came from the peer: it is alive.  Echoes go out only after an
+ * interval without any (as pppd's lcp-echo-adaptive).
+ */
+void	lcp_saw_traffic(struct lcp *l);
 int	lcp_is_open(const struct lcp *l);
 /* Negotiated sizes: MTU min(peer MRU, max-mtu); MRU what the peer acked. */
 unsigned int lcp_mtu(const struct lcp *l);

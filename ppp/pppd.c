@@ -557,7 +557,11 @@ pppd_ctl_send(struct ppp_engine *e, const struct pppd_msg *m)
 	int n;
 
 	n = pppd_msg_encode(m, buf, sizeof buf);
-	if (n > 0 && send(e->cfd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
+	if (n < 0)
+		log_warn("%s: pppd plugin: cannot encode message %d%s", e->ifname,
+		    m->type, m->type == PPPD_MSG_PASSWD ?
+		    " (password longer than 255 bytes)" : "");
+	else if (send(e->cfd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
 		log_warn("%s: pppd plugin: send: %s", e->ifname, strerror(errno));
 	memset(buf, 0, sizeof buf);
 }
@@ -627,6 +631,12 @@ pppd_ctl_msg(struct ppp_engine *e, const struct pppd_msg *m)
 		break;
 	case PPPD_MSG_IP_DOWN:
 		log_info("%s: pppd ip-down", e->ifname);
+		break;
+	case PPPD_MSG_IPV6_NONE:
+		log_info("%s: the peer rejected IPv6CP", e->ifname);
+		e->want_ipv6 = 0;
+		if (e->ip_up)
+			pppd_report_up(e);
 		break;
 	default:
 		log_warn("%s: pppd plugin: unexpected message %d", e->ifname,
@@ -759,6 +769,28 @@ pppd_arg(struct pppd_argv *a, const char *fmt, ...)
 	a->used += (size_t)n + 1;
 }
 
+/*
+ * The pppd-options property: an absolute path names an options file ("file
+ * PATH"); anything else is a list of options separated by blanks, each word
+ * one argument (no quoting: put options with spaces in a file).
+ */
+static void
+pppd_words(struct pppd_argv *a, const char *list)
+{
+	const char *p = list, *end;
+	int n;
+
+	for (;;) {
+		p += strspn(p, " \t\n");
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " \t\n");
+		n = (int)(end - p);
+		pppd_arg(a, "%.*s", n, p);
+		p = end;
+	}
+}
+
 static void
 pppd_build_argv(struct pppd_argv *a, const char *pppd, const char *tty,
     const struct ppp_config *cfg, const char *plugin, const char *sock)
@@ -829,10 +861,11 @@ pppd_build_argv(struct pppd_argv *a, const char *pppd, const char *tty,
 	pppd_arg(a, "%s", plugin);
 	pppd_arg(a, "sstp-sock");
 	pppd_arg(a, "%s", sock);
-	if (cfg->pppd_options != NULL && *cfg->pppd_options != '\0') {
+	if (cfg->pppd_options != NULL && *cfg->pppd_options == '/') {
 		pppd_arg(a, "file");
 		pppd_arg(a, "%s", cfg->pppd_options);
-	}
+	} else if (cfg->pppd_options != NULL)
+		pppd_words(a, cfg->pppd_options);
 }
 
 /* Open the pty: master non-blocking, slave raw (no echo before pppd). */

@@ -89,6 +89,7 @@ pppd_msg_encode(const struct pppd_msg *m, uint8_t *buf, size_t cap)
 		break;
 	case PPPD_MSG_ACK:
 	case PPPD_MSG_IP_DOWN:
+	case PPPD_MSG_IPV6_NONE:
 		break;
 	case PPPD_MSG_IP_UP:
 		pm_put(&b, PM_ATTR_TEXT, m->text, tlen);
@@ -139,7 +140,7 @@ pppd_msg_decode(struct pppd_msg *m, const uint8_t *buf, size_t len)
 	wlen = (size_t)buf[2] << 8 | buf[3];
 	if (wlen != len)
 		return -EBADMSG;
-	if (buf[1] < PPPD_MSG_HELLO || buf[1] > PPPD_MSG_IP_DOWN)
+	if (buf[1] < PPPD_MSG_HELLO || buf[1] > PPPD_MSG_IPV6_NONE)
 		return -EBADMSG;
 	m->type = buf[1];
 

@@ -23,6 +23,7 @@
  *	daemon -> ACK  (the daemon has sent Call Connected; pppd may now
  *	                start the network protocols)
  *	plugin -> IP_UP (interface, addresses, DNS, MTU) / IPV6_UP / IP_DOWN
+ *	plugin -> IPV6_NONE (the peer rejected IPv6CP)
  */
 #define PPPD_MSG_VERSION	1
 #define PPPD_MSG_MAX		512	/* largest message on the wire */
@@ -38,6 +39,7 @@ enum pppd_msg_type {
 	PPPD_MSG_IP_UP,
 	PPPD_MSG_IPV6_UP,
 	PPPD_MSG_IP_DOWN,
+	PPPD_MSG_IPV6_NONE,	/* the peer rejected IPv6CP: do not wait for it */
 };
 
 /* Authentication method the plugin reports (what pppd used with the peer). */

@@ -310,6 +310,26 @@ sstp_ipv6_up(void *arg, int unused)
 	(void)sstp_send(&m);
 }
 
+/*
+ * A peer without IPv6 answers IPv6CP with an LCP Protocol-Reject: tell the
+ * daemon, so it reports the link up at once instead of waiting for IPv6CP.
+ */
+static void (*sstp_ipv6_protrej_next)(int);
+
+static void
+sstp_ipv6_protrej(int unit)
+{
+	struct pppd_msg m;
+
+	if (sstp_connect() == 0) {
+		memset(&m, 0, sizeof m);
+		m.type = PPPD_MSG_IPV6_NONE;
+		(void)sstp_send(&m);
+	}
+	if (sstp_ipv6_protrej_next != NULL)
+		sstp_ipv6_protrej_next(unit);
+}
+
 static void
 sstp_ip_down(void *arg, int unused)
 {
@@ -340,6 +360,8 @@ plugin_init(void)
 #else
 	add_options(sstp_options);
 #endif
+	sstp_ipv6_protrej_next = ipv6cp_protent.protrej;
+	ipv6cp_protent.protrej = sstp_ipv6_protrej;
 	pap_check_hook = sstp_check;
 	chap_check_hook = sstp_check;
 	pap_passwd_hook = sstp_passwd;

@@ -66,6 +66,13 @@ sleep 5
 t_assert_eq "$(mon bi-pap status)" connected "bi-pap alive with 1 s LCP echoes"
 t_assert_eq "$(ip -n "$cns" -6 -o addr show dev bi-pap | grep -c fe80)" 0 "ipv6=no: no link-local address"
 t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 3 -I bi-pap "$SE_VHOST" >/dev/null
+# A server that stops answering: dead within a few keepalive periods.
+kill -STOP "$SE_PID"
+dead() { [ "$(mon bi-pap status)" != connected ]; }
+t_wait_for 20 dead || { kill -CONT "$SE_PID"; t_fail "frozen server not detected"; }
+kill -CONT "$SE_PID"
+t_info "frozen server: $(mon bi-pap last-disconnect-reason)"
+t_assert_match "$(mon bi-pap last-disconnect-reason)" 'echo|answer|respond' "dead peer reason"
 d_ctl '/interface sstp-client disable bi-pap' >/dev/null
 t_wait_for 15 gone bi-pap || t_fail "bi-pap device left after disable"
 

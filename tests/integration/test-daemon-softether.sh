@@ -3,7 +3,7 @@
 # peer at once: one disabled, one with a wrong password (a clear status, the
 # others unaffected), one up; uptime grows, idle-time resets with traffic,
 # mtu is the negotiated one, counters move, and removal leaves nothing.
-# timeout: 240
+# timeout: 300
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/softether.sh"
 . "$(dirname "$0")/../lib/daemon.sh"
@@ -83,6 +83,25 @@ rx2=$(mon se-up rx-packet)
 [ "$rx2" -ge $((rx1 + 3)) ] || t_fail "rx-packet did not count the replies: $rx1 -> $rx2"
 t_assert_match "$(mon se-up encoding)" 'TLS' "encoding names TLS"
 
+# SSTP sessions on the server.  (softether_sessions' pattern misses
+# Debian's names, "SID-SSTPUSER-[SSTP]-2".)
+sessions() {
+	softether_vpncmd a "/HUB:$SE_HUB" /CMD SessionList 2>/dev/null |
+	    grep -c '^Session Name *|SID-.*SSTP' || true
+}
+
+# Restart: SIGTERM stops the tunnels in order (the server has no session
+# left), the saved file brings all three back as they were.
+[ "$(sessions)" -ge 1 ] || t_fail "the server sees no session for se-up"
+d_stop
+ip -n "$cns" link show se-up >/dev/null 2>&1 && t_fail "se-up device left after SIGTERM"
+nosess() { [ "$(sessions)" = 0 ]; }
+t_wait_for 10 nosess || t_fail "server still holds $(sessions) session(s) after SIGTERM"
+d_start "$cns" "$T_DIR/d" -vv
+t_wait_for 60 up || t_fail "se-up not connected after restart"
+t_assert_eq "$(mon se-off status)" disabled "se-off after restart"
+t_wait_for 60 badst || t_fail "se-bad after restart: $(mon se-bad status)"
+
 # Disable: orderly, nothing left; the others keep their state.
 d_ctl '/interface sstp-client disable se-up' >/dev/null
 down() { ! ip -n "$cns" link show se-up >/dev/null 2>&1; }
@@ -93,7 +112,20 @@ t_assert_eq "$(mon se-up last-disconnect-reason)" disabled "reason of the stop"
 t_assert_eq "$(mon se-bad status)" "authentication failed" "se-bad still failing"
 [ "$(mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
 
-d_ctl '/interface sstp-client remove se-bad' \
+# Dial on demand: a placeholder device with the routes; a packet dials.
+d_ctl "/interface sstp-client add name=se-dod $common password=$SE_PASSWORD ipv6=no dial-on-demand=yes routes=192.168.30.0/24 disabled=no" >/dev/null
+dod() { [ "$(mon se-dod status)" = dial-on-demand ]; }
+t_wait_for 10 dod || t_fail "se-dod not waiting for traffic: $(mon se-dod status)"
+ip -n "$cns" link show se-dod >/dev/null 2>&1 || t_fail "no placeholder device"
+t_assert_match "$(ip -n "$cns" route show 192.168.30.0/24)" 'dev se-dod' "placeholder route"
+ip netns exec "$cns" ping -c 1 -W 1 "$SE_VHOST" >/dev/null 2>&1	# lost: it dials
+dodup() { [ "$(mon se-dod status)" = connected ]; }
+t_wait_for 60 dodup || t_fail "traffic did not dial se-dod: $(d_ctl '/interface sstp-client monitor se-dod once')"
+t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 2 "$SE_VHOST" >/dev/null
+t_assert_match "$(ip -n "$cns" route show 192.168.30.0/24)" 'dev se-dod' "route once up"
+
+d_ctl '/interface sstp-client remove se-dod' \
+    '/interface sstp-client remove se-bad' \
     '/interface sstp-client remove se-off' \
     '/interface sstp-client remove se-up' >/dev/null
 t_assert_eq "$(ip -n "$cns" -o link show | grep -c ' se-')" 0 "devices left"

@@ -269,7 +269,16 @@ main(void)
 	feed(&l, "0a 03 00 08 01 02 03 04");
 	T_EQ_INT(l.echo_pending, 0);
 	l.echo_timer.cb(l.echo_timer.arg);
+	/* Any traffic from the peer counts as life: no echo that interval. */
+	lcp_saw_traffic(&l);
+	i = nsent;
 	l.echo_timer.cb(l.echo_timer.arg);
+	T_EQ_INT(nsent, i);
+	T_EQ_INT(l.echo_pending, 0);
+	T_CHECK(timer_pending(&l.echo_timer));
+	l.echo_timer.cb(l.echo_timer.arg);
+	l.echo_timer.cb(l.echo_timer.arg);
+	T_EQ_INT(nsent, i + 2);
 	T_EQ_INT(l.fsm.state, FSM_OPENED);
 	l.echo_timer.cb(l.echo_timer.arg);
 	T_EQ_INT(l.fsm.state, FSM_CLOSING);

@@ -263,6 +263,12 @@ test_roundtrip(void)
 	memset(&m, 0, sizeof m);
 	m.type = 99;
 	T_EQ_INT(pppd_msg_encode(&m, wire, sizeof wire), -EINVAL);
+	m.type = PPPD_MSG_IPV6_NONE;
+	T_EQ_INT(pppd_msg_encode(&m, wire, sizeof wire), 4);
+	T_EQ_INT(pppd_msg_decode(&d, wire, 4), 0);
+	T_EQ_INT(d.type, PPPD_MSG_IPV6_NONE);
+	wire[1] = PPPD_MSG_IPV6_NONE + 1;
+	T_EQ_INT(pppd_msg_decode(&d, wire, 4), -EBADMSG);
 	m.type = PPPD_MSG_ACK;
 	T_EQ_INT(pppd_msg_encode(&m, wire, sizeof wire), 4);
 	T_EQ_INT(pppd_msg_decode(&d, wire, 4), 0);

@@ -243,6 +243,18 @@ main(void)
 	T_CHECK(has_arg(argv, "lcp-echo-interval", "0"));
 	T_CHECK(strstr(argv, "\nfile\n") == NULL);
 
+	/* pppd-options as words: each its own argument, last. */
+	cfg.pppd_options = "  require-mppe\tnoccp  mtu 1280 ";
+	run(&cfg);
+	argv = read_file("argv");
+	{
+		const char *tail = "\nrequire-mppe\nnoccp\nmtu\n1280\n";
+		size_t n = strlen(argv), m = strlen(tail);
+
+		T_CHECK(n > m && strcmp(argv + n - m, tail) == 0);
+	}
+	cfg.pppd_options = NULL;
+
 	/* Killed by a signal; an unknown exit code. */
 	write_file("pppd", "#!/bin/sh\nkill -9 $$\n", 0755);
 	run(&cfg);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,7 +312,7 @@ static int tun_pipe[2] = { -1, -1 };
 int
 netif_tun_open(const char *ifname, int *fdp, char **cause)
 {
-	if (pipe(tun_pipe) == -1) {
+	if (pipe2(tun_pipe, O_NONBLOCK) == -1) {
 		*cause = strdup("pipe failed");
 		return -ENODEV;
 	}
@@ -702,7 +703,23 @@ main(void)
 	{
 		int added = routes_added, freed = routes_freed;
 
-		T_CHECK(write(tun_pipe[1], "E", 1) == 1);
+		uint8_t pkt[40];
+
+		/* An IPv6 router solicitation (to ff02::2) does not dial. */
+		memset(pkt, 0, sizeof pkt);
+		pkt[0] = 0x60;
+		pkt[24] = 0xff;
+		pkt[25] = 0x02;
+		T_CHECK(write(tun_pipe[1], pkt, 40) == 40);
+		run_now();
+		T_EQ_INT(tr_new, n);
+		/* An IPv4 packet to 10.20.1.1 does. */
+		memset(pkt, 0, sizeof pkt);
+		pkt[0] = 0x45;
+		pkt[16] = 10;
+		pkt[17] = 20;
+		pkt[19] = 1;
+		T_CHECK(write(tun_pipe[1], pkt, 20) == 20);
 		run_now();
 		T_EQ_INT(tr_new, n + 1);
 		T_EQ_INT(routes_freed, freed + 3);	/* default + 2 prefixes */

@@ -76,12 +76,14 @@ drive() { # NAME AUTH REQUIRE PASSWORD [DRIVER-OPTION [PEER-OPTION]]
 	DRV=$!
 	t_cleanup _t_kill "$DRV" 5
 }
-drive ms mschap2 require-mschap-v2 "s3cret pass"
+# (We ask for IPv6CP; this peer has none and protocol-rejects it.)
+drive ms mschap2 require-mschap-v2 "s3cret pass" "-6 -v" noipv6
 t_wait_for 60 grep -q '^up\|^down' "$T_DIR/drv-ms.out" || t_fail "driver: no up in 60 s"
 t_assert_match "$(cat "$T_DIR/drv-ms.out")" 'auth hlak=[0-9a-f]{64}' "MS-CHAPv2 gives a HLAK"
 t_assert_match "$(cat "$T_DIR/drv-ms.out")" \
-    "up ifname=${T_ID}d ifindex=[1-9][0-9]* local=10.9.0.2 remote=10.9.0.1 .*mtu=1400 .*auth=mschap2" \
+    "up ifname=${T_ID}d ifindex=[1-9][0-9]* local=10.9.0.2 remote=10.9.0.1 .*mtu=1400 .*auth=mschap2 ipv6=0" \
     "driver up line"
+t_assert_match "$(cat "$T_DIR/drv-ms.out")" 'the peer rejected IPv6CP' "IPv6CP reject seen"
 t_expect ping -c 2 -W 3 10.9.0.1
 # Bulk data both ways through the engine's HDLC relay and pty buffers.
 head -c 2000000 /dev/urandom > "$T_DIR/send.bin"
