@@ -1,8 +1,9 @@
 #!/bin/bash
 # test-hostile-server.sh - one real sstpcd with a good tunnel and one tunnel
 # per hostile mode of sstp-testserver (HTTP 403/500/garbage, silence, close
-# after TLS, malformed SSTP after the Ack, Nak forever, Call Abort early and
-# late, no echoes, oversized/truncated frames, a flood, a wrong MS-CHAPv2
+# after TLS, malformed SSTP after the Ack, Nak forever, no Ack, an invalid
+# attribute, Call Abort early and late, Call Disconnect, LCP Terminate, no
+# echoes, oversized/truncated frames, a flood, a wrong MS-CHAPv2
 # authenticator response).  Each broken tunnel's monitor names its cause in
 # last-disconnect-reason, the frames/flood tunnels survive, the daemon
 # keeps running, the good tunnel stays connected throughout (same
@@ -37,6 +38,10 @@ modes=(
 	shortframe:4453:--mode=short-frame
 	flood:4454:--mode=flood,--count=20000
 	badauth:4455:--mode=bad-authenticator
+	noack:4456:--mode=no-ack
+	badmsg:4457:--mode=bad-message
+	disc:4458:--mode=disconnect,--status=4
+	lcpterm:4459:--mode=lcp-terminate
 )
 n=0
 for m in "${modes[@]}"; do
@@ -106,6 +111,10 @@ expect=(
 	"noecho|no answer to keepalive"
 	"badauth|authentication failed.*mutual authentication"
 	"silent|did not answer SSTP_DUPLEX_POST"
+	"noack|negotiation timeout: no Call Connect Ack"
+	"badmsg|invalid message from the server.*CRYPTO_BINDING_REQ.*status 3"
+	"disc|server disconnected the call: status 4"
+	"lcpterm|server ended the link"
 )
 for e in "${expect[@]}"; do
 	ifn=h${e%%|*}
@@ -138,6 +147,11 @@ t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 2 -I hgood 172.29.1.1 >/dev/nu
 grep -q 'nak sent' "$T_DIR/ts-nak.log" || t_fail "nak server sent no nak"
 grep -q 'binding ok' "$T_DIR/ts-abortlate.log" || t_fail "abortlate never got connected"
 grep -q 'wrong authenticator sent' "$T_DIR/ts-badauth.log" || t_fail "badauth did not run"
+# The client answers as MS-SSTP says: Abort with the right status, Disconnect Ack.
+grep -q 'call abort status=3$' "$T_DIR/ts-badmsg.log" || t_fail "no Call Abort status 3 for a bad attribute length"
+grep -q 'call abort status=6$' "$T_DIR/ts-nak.log" || t_fail "no Call Abort status 6 after the Naks"
+grep -q 'call abort status=8$' "$T_DIR/ts-noack.log" || t_fail "no Call Abort status 8 without an Ack"
+grep -q 'disconnect ack$' "$T_DIR/ts-disc.log" || t_fail "no Call Disconnect Ack"
 if grep -q 'binding ok' "$T_DIR/ts-badauth.log"; then
 	t_fail "the client sent Call Connected after a wrong authenticator response"
 fi

@@ -39,7 +39,16 @@
  *   connect request / nak sent / ack sent hash=sha256
  *   lcp open / auth ok mschap2 user=U / auth fail ...
  *   binding ok sha256 | binding bad <why> | binding late <why> | binding missing
- *   ipcp up local=A peer=B / echo request / call disconnect / closed why=...
+ *   ipcp up local=A peer=B / echo request / call disconnect / call abort
+ *   status=N / disconnect ack / closed why=...
+ *
+ * Strict as accel-ppp, Windows RRAS and Ideco UTM are: Call Connected must
+ * come after authentication and before any network-layer frame (else Call
+ * Abort, status 5), within --timeout seconds of the Ack (else status 8),
+ * with the Ack's nonce, the hash of our certificate, a hash protocol we
+ * offered (--hash) and the compound MAC keyed by the server-side HLAK (else
+ * Call Abort, status 4 for CRYPTO_BINDING).  --mode picks a hostile
+ * behaviour (see usage()); "good" is the default.
  */
 
 #define TS_HTTP_MAX		4096
@@ -83,14 +92,19 @@ enum ts_mode {
 	M_BIG_FRAME,		/* once IPCP is up: frames beyond the MRU */
 	M_SHORT_FRAME,		/* once IPCP is up: truncated frames */
 	M_FLOOD,		/* once IPCP is up: --count packets at once */
-	M_BAD_AUTHENTICATOR	/* MS-CHAPv2 Success with a wrong S= */
+	M_BAD_AUTHENTICATOR,	/* MS-CHAPv2 Success with a wrong S= */
+	M_NO_ACK,		/* never answer the Connect Request */
+	M_BAD_MESSAGE,		/* after the Ack: an Ack with a bad attribute */
+	M_DISCONNECT,		/* once IPCP is up: Call Disconnect, --status */
+	M_LCP_TERMINATE		/* once IPCP is up: LCP Terminate-Request */
 };
 
 static const char *ts_mode_names[] = {
 	"good", "http403", "http500", "http-garbage", "silent",
 	"close-after-tls", "bad-version", "bad-length", "nak", "abort",
 	"abort-late", "no-echo", "big-frame", "short-frame", "flood",
-	"bad-authenticator", NULL
+	"bad-authenticator", "no-ack", "bad-message", "disconnect",
+	"lcp-terminate", NULL
 };
 
 static struct {
@@ -234,18 +248,26 @@ ts_cp_send(struct ts_conn *c, uint16_t proto, uint8_t code, uint8_t id,
 		ts_ppp_send(c, proto, mem, b.len);
 }
 
+/* Call Abort or Call Disconnect with one Status Info attribute. */
 static void
-ts_sstp_abort(struct ts_conn *c, uint8_t attr, uint32_t status)
+ts_sstp_status(struct ts_conn *c, uint16_t type, uint8_t attr,
+    uint32_t status)
 {
 	uint8_t		mem[64];
 	struct sstp_buf	b;
 	int		n;
 
 	sstp_buf_init(&b, mem, sizeof mem);
-	sstp_msg_begin(&b, SSTP_MSG_CALL_ABORT);
+	sstp_msg_begin(&b, type);
 	sstp_msg_put_status(&b, attr, status, NULL, 0);
 	if ((n = sstp_msg_end(&b)) > 0)
 		ts_write(c, mem, (size_t)n);
+}
+
+static void
+ts_sstp_abort(struct ts_conn *c, uint8_t attr, uint32_t status)
+{
+	ts_sstp_status(c, SSTP_MSG_CALL_ABORT, attr, status);
 	ts_log(c, "abort sent status=%u (%s)", status,
 	    sstp_msg_status_text(status));
 }
@@ -810,6 +832,16 @@ ts_after_up(struct ts_conn *c)
 	size_t		n;
 
 	switch (opt.mode) {
+	case M_DISCONNECT:
+		ts_sstp_status(c, SSTP_MSG_CALL_DISCONNECT, SSTP_ATTR_NO_ERROR,
+		    opt.status);
+		ts_log(c, "disconnect sent status=%u", opt.status);
+		break;
+	case M_LCP_TERMINATE:
+		ts_cp_send(c, PPP_PROTO_LCP, CP_TERMREQ, ++c->lcp_id,
+		    (const uint8_t *)"admin", 5);
+		ts_log(c, "lcp terminate sent");
+		break;
 	case M_ABORT_LATE:
 		ts_sstp_abort(c, SSTP_ATTR_NO_ERROR, opt.status);
 		ts_close(c, "abort-late");
@@ -938,6 +970,10 @@ ts_connect_request(struct ts_conn *c)
 	int			 n;
 
 	ts_log(c, "connect request");
+	if (opt.mode == M_NO_ACK) {
+		ts_log(c, "no-ack: not answering");
+		return;
+	}
 	if (opt.mode == M_NAK) {
 		sstp_buf_init(&b, mem, sizeof mem);
 		sstp_msg_begin(&b, SSTP_MSG_CALL_CONNECT_NAK);
@@ -964,6 +1000,19 @@ ts_connect_request(struct ts_conn *c)
 	case M_BAD_LENGTH:
 		ts_write(c, bad_length, sizeof bad_length);
 		ts_log(c, "bad-length sent");
+		return;
+	case M_BAD_MESSAGE:
+		/* MS-SSTP 2.2.6: Crypto Binding Request is 40 bytes, not 39. */
+		sstp_buf_init(&b, mem, sizeof mem);
+		sstp_msg_begin(&b, SSTP_MSG_CALL_CONNECT_ACK);
+		sstp_buf_put8(&b, 0);
+		sstp_buf_put8(&b, SSTP_ATTR_CRYPTO_BINDING_REQ);
+		sstp_buf_put16(&b, SSTP_ATTR_BINDING_REQ_LEN - 1);
+		sstp_buf_zero(&b, SSTP_ATTR_BINDING_REQ_LEN - 1 - 4);
+		b.nattrs = 1;
+		if ((n = sstp_msg_end(&b)) > 0)
+			ts_write(c, mem, (size_t)n);
+		ts_log(c, "bad-message sent");
 		return;
 	case M_ABORT:
 		ts_sstp_abort(c, SSTP_ATTR_NO_ERROR, opt.status);
@@ -1069,6 +1118,7 @@ ts_sstp_packet(struct ts_conn *c, const uint8_t *pkt, size_t len)
 		ts_close(c, "client aborted");
 		break;
 	case SSTP_MSG_CALL_DISCONNECT_ACK:
+		ts_log(c, "disconnect ack");
 		ts_close(c, "disconnect acked");
 		break;
 	default:
