@@ -17,9 +17,10 @@
 #   --log-lines N      lines of a failing test's log to print (default 400)
 #   PATTERN            run only tests whose name contains PATTERN (or matches
 #                      it as a shell glob); names look like unit/test-http,
-#                      integration/test-tls, vm/test-pppd
+#                      fuzz/fuzz-sstp-corpus, integration/test-tls, vm/test-pppd
 #
-# Tests: unit tests are the executables tests/unit/test-* of the build;
+# Tests: unit tests are what 'make check' runs (the TESTS of the build, as
+# 'make list-tests' prints them: tests/unit/test-*, the fuzz corpus runs);
 # integration and VM tests are tests/integration/test-*.sh and
 # tests/vm/test-*.sh, run with bash from the top of the tree, with
 # SSTPCD_BUILD set.  Exit 0 pass, 77 skip (the reason is the last
@@ -107,11 +108,18 @@ add_unit_dir() { # BUILDDIR LABELPREFIX
 			return
 		fi
 	fi
-	for f in "$d"/tests/unit/test-*; do
-		[ -f "$f" ] && [ -x "$f" ] || continue
+	local list
+	# What 'make check' would run (TESTS), else the unit test binaries.
+	if [ -f "$d/Makefile" ] && list=$(make -C "$d" -s --no-print-directory list-tests 2>/dev/null); then
+		:
+	else
+		list=$(cd "$d" && ls tests/unit/test-* 2>/dev/null)
+	fi
+	for f in $list; do
 		case $f in *.o|*.c|*.h|*.log|*.trs) continue ;; esac
-		n=${pre}unit/$(basename "$f")
-		selected "$n" && tests+=("$n	$deftimeout	$f")
+		[ -f "$d/$f" ] && [ -x "$d/$f" ] || continue
+		n=$pre${f#tests/}
+		selected "$n" && tests+=("$n	$deftimeout	$d/$f")
 	done
 }
 
