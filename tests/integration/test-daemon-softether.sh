@@ -24,10 +24,6 @@ out=$(d_ctl '/interface sstp-client' \
     "add name=se-up $common password=$SE_PASSWORD disabled=no ipv6=no")
 t_assert_nomatch "$out" '%error' "adds accepted"
 
-if [ "$(d_mon se-up status)" = error ] &&
-    [[ $(d_mon se-up last-disconnect-reason) == *"not built into"* ]]; then
-	t_skip "the built-in PPP engine is not built into this sstpcd"
-fi
 up() { [ "$(d_mon se-up status)" = connected ]; }
 t_wait_for 60 up || t_fail "se-up not connected: $(d_ctl '/interface sstp-client monitor se-up once')"
 badst() { [[ $(d_mon se-bad last-disconnect-reason) == *authentication* ]]; }

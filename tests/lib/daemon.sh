@@ -7,8 +7,9 @@
 #   d_mon NAME KEY           one field of 'monitor NAME once' ("status", "mtu")
 #   d_secs DURATION          a RouterOS duration (1h2m3s, 1w2d) in seconds
 
-# t_start_sstpcd's $! is the subshell running t_ns, whose child is sstpcd:
-# signal the daemon itself, and make sure it dies with the test.
+# t_start_sstpcd's $! is sstpcd itself now (_t_exec_in); with an older
+# common.sh it was the subshell running t_ns, whose child is sstpcd: then
+# take the child, and make sure it dies with the test.
 d_start() {
 	local c
 	t_start_sstpcd "$@"
