@@ -75,6 +75,15 @@ int	transport_write(struct transport *t, const uint8_t *buf, size_t len);
 int	transport_priority(const struct transport_config *cfg, char *buf,
 	    size_t cap, char **cause);
 
+/*
+ * The files cfg names (ca_file, cert_file, key_file) can be read and parsed
+ * as the handshake will: a missing or broken file is a configuration error,
+ * not worth retrying.  Returns 0, or a negative errno with an allocated
+ * *cause naming the property: "ca-certificate /x: No such file or
+ * directory".
+ */
+int	transport_check_files(const struct transport_config *cfg, char **cause);
+
 /* Valid after ready_cb: hashes of the server's DER leaf certificate. */
 void	transport_cert_hashes(const struct transport *t, uint8_t sha1[20],
 	    uint8_t sha256[32]);

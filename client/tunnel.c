@@ -807,8 +807,14 @@ tunnel_connect(struct tunnel *t)
 	{
 		char prio[512], *cause = NULL;
 
-		/* A TLS setting GnuTLS refuses is a configuration error. */
-		if (transport_priority(&tc, prio, sizeof prio, &cause) != 0) {
+		/*
+		 * A TLS setting GnuTLS refuses, or a certificate file that is
+		 * missing or unreadable, is a configuration error: no retry
+		 * until the configuration changes (RouterOS keeps such an
+		 * interface in error until 'set').
+		 */
+		if (transport_priority(&tc, prio, sizeof prio, &cause) != 0 ||
+		    transport_check_files(&tc, &cause) != 0) {
 			snprintf(t->last_reason, sizeof t->last_reason, "%s",
 			    cause != NULL ? cause : "bad TLS settings");
 			log_err("%s: %s", tunnel_name(t), t->last_reason);

@@ -632,6 +632,59 @@ main(void)
 	T_CHECK(strstr(st.last_disconnect_reason, "TLS 1.2") != NULL);
 	T_EQ_INT(tr_new, 5);
 
+	/*
+	 * A certificate file that is missing or no certificate: a
+	 * configuration error named after the property, not retried.
+	 */
+	{
+		char junk[64];
+		FILE *f;
+
+		set(&c, "tls-version", "any");
+		set(&c, "ca-certificate", "/nonexistent/ca.pem");
+		tunnel_reconfigure(t, &c);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.status, "error");
+		T_EQ_STR(st.last_disconnect_reason, "ca-certificate "
+		    "/nonexistent/ca.pem: No such file or directory");
+		run_for(1200);
+		T_EQ_INT(tr_new, 5);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.status, "error");
+
+		snprintf(junk, sizeof junk, "/tmp/test-tunnel-junk.%d",
+		    (int)getpid());
+		f = fopen(junk, "w");
+		fputs("not a certificate\n", f);
+		fclose(f);
+		set(&c, "ca-certificate", junk);
+		tunnel_reconfigure(t, &c);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.status, "error");
+		T_CHECK(strncmp(st.last_disconnect_reason, "ca-certificate /tmp/",
+		    20) == 0);
+		T_EQ_INT(tr_new, 5);
+
+		set(&c, "ca-certificate", "none");
+		set(&c, "certificate", junk);
+		set(&c, "certificate-key", "/nonexistent/key.pem");
+		tunnel_reconfigure(t, &c);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.last_disconnect_reason, "certificate-key "
+		    "/nonexistent/key.pem: No such file or directory");
+		set(&c, "certificate-key", junk);
+		tunnel_reconfigure(t, &c);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.status, "error");
+		T_CHECK(strncmp(st.last_disconnect_reason, "certificate /tmp/",
+		    17) == 0);
+		T_EQ_INT(tr_new, 5);
+		unlink(junk);
+		/* Repaired here, applied by the next reconfigure ('set'). */
+		set(&c, "certificate", "none");
+		set(&c, "certificate-key", "none");
+	}
+
 	/* ppp-scripts: ip-up.d at up, ip-down.d at down, pppd's variables. */
 	{
 		char dir[128], path[256], buf[512];
