@@ -1,6 +1,8 @@
 /* tunnel.c - one SSTP client interface at run time: transport, SSTP call, PPP engine, routes. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -346,9 +348,38 @@ tunnel_scripts_down_done(void *arg, int failures)
 }
 
 /*
+ * pppd's own directory: pppd runs ip-up and ip-down there itself, and
+ * Debian's /etc/ppp/ip-up runs ip-up.d (run-parts).  A variable so that the
+ * unit test can point it elsewhere.
+ */
+const char *tunnel_pppd_scripts_dir = "/etc/ppp";
+
+/* Are a and b the same directory (by name, trailing slashes aside, or inode)? */
+static int
+tunnel_same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	if (la == lb && strncmp(a, b, la) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
  * ppp-scripts=yes: the scripts of ip-up.d / ip-down.d under ppp-scripts-dir,
  * with pppd's environment.  Down scripts outlive the tunnel; up scripts
  * still running at teardown are cancelled.
+ *
+ * With the pppd engine and ppp-scripts-dir being pppd's own /etc/ppp, pppd
+ * runs /etc/ppp/ip-up (and with it ip-up.d) itself, as its users expect:
+ * sstpcd running them too would run every script twice, so it does not.
+ * Another ppp-scripts-dir is sstpcd's alone and runs with either engine.
  */
 static void
 tunnel_scripts(struct tunnel *t, int up)
@@ -361,6 +392,12 @@ tunnel_scripts(struct tunnel *t, int up)
 	if (!cfg_bool(&t->run, P_PPP_SCRIPTS) ||
 	    (base = tunnel_path(&t->run, P_PPP_SCRIPTS_DIR)) == NULL)
 		return;
+	if (strcmp(t->ops->name, "pppd") == 0 &&
+	    tunnel_same_dir(base, tunnel_pppd_scripts_dir)) {
+		log_debug("%s: ppp-scripts: pppd runs %s/%s itself",
+		    tunnel_name(t), base, up ? "ip-up" : "ip-down");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s/%s", base, up ? "ip-up.d" : "ip-down.d");
 	memset(&env, 0, sizeof env);
 	env.ifname = t->link.ifname;

@@ -226,6 +226,21 @@ const struct ppp_engine_ops ppp_builtin_ops = {
 	"builtin", e_available, e_start, e_input, e_throttle_fn, e_stop, e_free
 };
 
+/* pppd, played the same way; not available unless a test says so. */
+static int pppd_avail;
+
+static int
+e_pppd_available(const char **why)
+{
+	return pppd_avail;
+}
+
+const struct ppp_engine_ops ppp_pppd_ops = {
+	"pppd", e_pppd_available, e_start, e_input, e_throttle_fn, e_stop,
+	e_free
+};
+extern const char *tunnel_pppd_scripts_dir;
+
 struct netif_routes { int n; };
 static int routes_added, routes_freed, route_server, route_default;
 static unsigned int route_metric;
@@ -687,7 +702,7 @@ main(void)
 
 	/* ppp-scripts: ip-up.d at up, ip-down.d at down, pppd's variables. */
 	{
-		char dir[128], path[256], buf[512];
+		char dir[128], path[512], buf[512];
 		FILE *f;
 
 		snprintf(dir, sizeof dir, "/tmp/test-tunnel.%d", (int)getpid());
@@ -719,6 +734,43 @@ main(void)
 		snprintf(path, sizeof path, "%s/down.out", dir);
 		slurp(path, buf, sizeof buf);
 		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+
+		/*
+		 * The pppd engine runs pppd's own directory itself (here the
+		 * test's): sstpcd leaves it alone.  Any other it runs.
+		 */
+		pppd_avail = 1;
+		tunnel_pppd_scripts_dir = dir;
+		set(&c, "ppp-engine", "pppd");
+		snprintf(path, sizeof path, "%s/", dir);
+		set(&c, "ppp-scripts-dir", path);
+		snprintf(path, sizeof path, "rm -f %s/up.out %s/down.out", dir,
+		    dir);
+		T_EQ_INT(system(path), 0);
+		tunnel_reconfigure(t, &c);
+		bring_up();
+		tunnel_status(t, &st);
+		T_EQ_STR(st.ppp_engine, "pppd");
+		run_for(400);
+		tr_cb.error_cb(tr_arg, "gone");
+		run_for(400);
+		snprintf(path, sizeof path, "%s/up.out", dir);
+		T_EQ_INT(access(path, F_OK), -1);
+		snprintf(path, sizeof path, "%s/down.out", dir);
+		T_EQ_INT(access(path, F_OK), -1);
+		tunnel_pppd_scripts_dir = "/nonexistent/ppp";
+		set(&c, "ppp-scripts-dir", dir);
+		tunnel_reconfigure(t, &c);
+		bring_up();
+		run_for(400);
+		snprintf(path, sizeof path, "%s/up.out", dir);
+		slurp(path, buf, sizeof buf);
+		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		tr_cb.error_cb(tr_arg, "gone");
+		run_for(400);
+		set(&c, "ppp-engine", "builtin");
+		pppd_avail = 0;
+
 		snprintf(path, sizeof path, "rm -rf %s", dir);
 		T_EQ_INT(system(path), 0);
 		set(&c, "ppp-scripts", "no");
