@@ -215,7 +215,7 @@ fuzz_run() {
 
 # run_one INDEX ENTRY: runs in the background, leaves INDEX.rc and INDEX.log
 run_one() {
-	local i=$1 e=$2 name tmo cmd rc tid ns left
+	local i=$1 e=$2 name tmo cmd rc tid ns left k p
 	name=${e%%	*}
 	e=${e#*	}
 	tmo=${e%%	*}
@@ -248,8 +248,13 @@ run_one() {
 		echo "run-tests.sh: the test left network namespaces behind:$left" >>"$results/$i.log"
 		[ "$rc" = 0 ] || [ "$rc" = 77 ] && rc=1
 	fi
-	# and so does any process still carrying the test's T_ID
+	# and so does any process still carrying the test's T_ID, 3 s later
+	# (an orphaned 'sleep 1' of a killed loop ends by itself)
 	left=$(leftover_pids "$tid")
+	for ((k = 0; k < 15 && ${#left} > 0; k++)); do
+		sleep 0.2
+		left=$(leftover_pids "$tid")
+	done
 	if [ -n "$left" ]; then
 		{
 			echo "run-tests.sh: the test left processes behind (killed):"
