@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +11,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "cause.h"
 #include "transport.h"
-
-static int __attribute__((format(printf, 3, 4)))
-transport_files_fail(char **cause, int rc, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (cause != NULL) {
-		va_start(ap, fmt);
-		if (vasprintf(cause, fmt, ap) < 0)
-			*cause = NULL;
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* GnuTLS's words for a client certificate that will not load. */
 static const char *
@@ -53,8 +39,8 @@ transport_files_open(const char *prop, const char *path, char **cause)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		rc = -errno;
-		return transport_files_fail(cause, rc, "%s %s: %s", prop, path,
-		    strerror(-rc));
+		cause_set(cause, "%s %s: %s", prop, path, strerror(-rc));
+		return rc;
 	}
 	close(fd);
 	return 0;
@@ -83,27 +69,31 @@ transport_check_files(const struct transport_config *cfg, char **cause)
 		return 0;
 
 	/* Readable: now parsed the way the TLS handshake will. */
-	if ((ret = gnutls_certificate_allocate_credentials(&cred)) < 0)
-		return transport_files_fail(cause, -ENOMEM, "TLS: %s",
-		    gnutls_strerror(ret));
+	if ((ret = gnutls_certificate_allocate_credentials(&cred)) < 0) {
+		cause_set(cause, "TLS: %s", gnutls_strerror(ret));
+		return -ENOMEM;
+	}
 	if (cfg->ca_file != NULL) {
 		ret = gnutls_certificate_set_x509_trust_file(cred, cfg->ca_file,
 		    GNUTLS_X509_FMT_PEM);
-		if (ret <= 0)
-			rc = transport_files_fail(cause, -EINVAL,
-			    "ca-certificate %s: %s", cfg->ca_file, ret == 0 ?
-			    "no PEM certificate in it" : gnutls_strerror(ret));
+		if (ret <= 0) {
+			cause_set(cause, "ca-certificate %s: %s", cfg->ca_file,
+			    ret == 0 ? "no PEM certificate in it" :
+			    gnutls_strerror(ret));
+			rc = -EINVAL;
+		}
 	}
 	if (rc == 0 && cfg->cert_file != NULL) {
 		key = cfg->key_file != NULL ? cfg->key_file : cfg->cert_file;
 		ret = gnutls_certificate_set_x509_key_file(cred, cfg->cert_file,
 		    key, GNUTLS_X509_FMT_PEM);
-		if (ret < 0)
-			rc = transport_files_fail(cause, -EINVAL,
-			    "certificate %s%s%s: %s", cfg->cert_file,
-			    key != cfg->cert_file ? " with certificate-key " :
-			    "", key != cfg->cert_file ? key : "",
-			    transport_files_why(ret));
+		if (ret < 0) {
+			cause_set(cause, "certificate %s%s%s: %s",
+			    cfg->cert_file, key != cfg->cert_file ?
+			    " with certificate-key " : "", key != cfg->cert_file ?
+			    key : "", transport_files_why(ret));
+			rc = -EINVAL;
+		}
 	}
 	gnutls_certificate_free_credentials(cred);
 	return rc;

@@ -427,6 +427,43 @@ bring_up(void)
 	e_cb.up_cb(e_arg, &li);
 }
 
+/* Setting name=value puts the tunnel in error, with reason starting so. */
+static void
+cert_error(struct tunnel *t, struct iface_config *c, const char *name,
+    const char *value, const char *reason)
+{
+	struct tunnel_status st;
+	int n = tr_new;
+
+	set(c, name, value);
+	tunnel_reconfigure(t, c);
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "error");
+	T_CHECK(strncmp(st.last_disconnect_reason, reason, strlen(reason)) ==
+	    0);
+	T_EQ_INT(tr_new, n);
+}
+
+/* Up and down once with ppp-scripts; what the scripts of dir wrote. */
+static void
+scripts_cycle(struct tunnel *t, const struct iface_config *c, const char *dir,
+    char *up, char *down, size_t size)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "rm -f %s/up.out %s/down.out", dir, dir);
+	T_EQ_INT(system(path), 0);
+	tunnel_reconfigure(t, c);
+	bring_up();
+	run_for(400);
+	snprintf(path, sizeof path, "%s/up.out", dir);
+	slurp(path, up, size);
+	tr_cb.error_cb(tr_arg, "gone");
+	run_for(400);
+	snprintf(path, sizeof path, "%s/down.out", dir);
+	slurp(path, down, size);
+}
+
 int
 main(void)
 {
@@ -656,14 +693,12 @@ main(void)
 		FILE *f;
 
 		set(&c, "tls-version", "any");
-		set(&c, "ca-certificate", "/nonexistent/ca.pem");
-		tunnel_reconfigure(t, &c);
-		tunnel_status(t, &st);
-		T_EQ_STR(st.status, "error");
-		T_EQ_STR(st.last_disconnect_reason, "ca-certificate "
-		    "/nonexistent/ca.pem: No such file or directory");
+		n = tr_new;
+		cert_error(t, &c, "ca-certificate", "/nonexistent/ca.pem",
+		    "ca-certificate /nonexistent/ca.pem: No such file or "
+		    "directory");
 		run_for(1200);
-		T_EQ_INT(tr_new, 5);
+		T_EQ_INT(tr_new, n);
 		tunnel_status(t, &st);
 		T_EQ_STR(st.status, "error");
 
@@ -672,28 +707,14 @@ main(void)
 		f = fopen(junk, "w");
 		fputs("not a certificate\n", f);
 		fclose(f);
-		set(&c, "ca-certificate", junk);
-		tunnel_reconfigure(t, &c);
-		tunnel_status(t, &st);
-		T_EQ_STR(st.status, "error");
-		T_CHECK(strncmp(st.last_disconnect_reason, "ca-certificate /tmp/",
-		    20) == 0);
-		T_EQ_INT(tr_new, 5);
-
+		cert_error(t, &c, "ca-certificate", junk, "ca-certificate /tmp/");
 		set(&c, "ca-certificate", "none");
 		set(&c, "certificate", junk);
-		set(&c, "certificate-key", "/nonexistent/key.pem");
-		tunnel_reconfigure(t, &c);
-		tunnel_status(t, &st);
-		T_EQ_STR(st.last_disconnect_reason, "certificate-key "
-		    "/nonexistent/key.pem: No such file or directory");
-		set(&c, "certificate-key", junk);
-		tunnel_reconfigure(t, &c);
-		tunnel_status(t, &st);
-		T_EQ_STR(st.status, "error");
-		T_CHECK(strncmp(st.last_disconnect_reason, "certificate /tmp/",
-		    17) == 0);
-		T_EQ_INT(tr_new, 5);
+		cert_error(t, &c, "certificate-key", "/nonexistent/key.pem",
+		    "certificate-key /nonexistent/key.pem: No such file or "
+		    "directory");
+		cert_error(t, &c, "certificate-key", junk, "certificate /tmp/");
+		T_EQ_INT(tr_new, n);
 		unlink(junk);
 		/* Repaired here, applied by the next reconfigure ('set'). */
 		set(&c, "certificate", "none");
@@ -702,7 +723,7 @@ main(void)
 
 	/* ppp-scripts: ip-up.d at up, ip-down.d at down, pppd's variables. */
 	{
-		char dir[128], path[512], buf[512];
+		char dir[128], path[512], up[256], down[256];
 		FILE *f;
 
 		snprintf(dir, sizeof dir, "/tmp/test-tunnel.%d", (int)getpid());
@@ -723,17 +744,9 @@ main(void)
 		set(&c, "tls-version", "any");
 		set(&c, "ppp-scripts", "yes");
 		set(&c, "ppp-scripts-dir", dir);
-		tunnel_reconfigure(t, &c);
-		bring_up();
-		run_for(400);
-		snprintf(path, sizeof path, "%s/up.out", dir);
-		slurp(path, buf, sizeof buf);
-		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
-		tr_cb.error_cb(tr_arg, "gone");
-		run_for(400);
-		snprintf(path, sizeof path, "%s/down.out", dir);
-		slurp(path, buf, sizeof buf);
-		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		scripts_cycle(t, &c, dir, up, down, sizeof up);
+		T_EQ_STR(up, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		T_EQ_STR(down, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
 
 		/*
 		 * The pppd engine runs pppd's own directory itself (here the
@@ -744,30 +757,16 @@ main(void)
 		set(&c, "ppp-engine", "pppd");
 		snprintf(path, sizeof path, "%s/", dir);
 		set(&c, "ppp-scripts-dir", path);
-		snprintf(path, sizeof path, "rm -f %s/up.out %s/down.out", dir,
-		    dir);
-		T_EQ_INT(system(path), 0);
-		tunnel_reconfigure(t, &c);
-		bring_up();
+		scripts_cycle(t, &c, dir, up, down, sizeof up);
 		tunnel_status(t, &st);
 		T_EQ_STR(st.ppp_engine, "pppd");
-		run_for(400);
-		tr_cb.error_cb(tr_arg, "gone");
-		run_for(400);
-		snprintf(path, sizeof path, "%s/up.out", dir);
-		T_EQ_INT(access(path, F_OK), -1);
-		snprintf(path, sizeof path, "%s/down.out", dir);
-		T_EQ_INT(access(path, F_OK), -1);
+		T_EQ_STR(up, "");
+		T_EQ_STR(down, "");
 		tunnel_pppd_scripts_dir = "/nonexistent/ppp";
 		set(&c, "ppp-scripts-dir", dir);
-		tunnel_reconfigure(t, &c);
-		bring_up();
-		run_for(400);
-		snprintf(path, sizeof path, "%s/up.out", dir);
-		slurp(path, buf, sizeof buf);
-		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
-		tr_cb.error_cb(tr_arg, "gone");
-		run_for(400);
+		scripts_cycle(t, &c, dir, up, down, sizeof up);
+		T_EQ_STR(up, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		T_EQ_STR(down, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
 		set(&c, "ppp-engine", "builtin");
 		pppd_avail = 0;
 
