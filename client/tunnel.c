@@ -54,6 +54,8 @@ struct tunnel {
 	struct scripts_run	*up_scripts;	/* ip-up.d still running */
 	int			 up;
 	int			 throttled;
+	int			 corked;	/* transport held until uncork_ev */
+	struct event		*uncork_ev;
 	struct ppp_link_info	 link;
 	char			 ifname[32];
 	char			 encoding[96];
@@ -238,6 +240,22 @@ tunnel_frame_is_ip(const uint8_t *f, size_t len, size_t *hdr)
 	return proto == PPP_PROTO_IP || proto == PPP_PROTO_IPV6;
 }
 
+/*
+ * Batching: the frames an engine hands over in one wake-up (the built-in
+ * engine reads up to 64 packets from the TUN per wake-up) are held in the
+ * transport and sent together, several SSTP packets per TLS record, once
+ * the wake-up is over.
+ */
+static void
+tunnel_uncork_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel *t = arg;
+
+	t->corked = 0;
+	if (t->tr != NULL)
+		transport_uncork(t->tr);
+}
+
 /* PPP engine callbacks. */
 
 static void
@@ -248,6 +266,11 @@ tunnel_ppp_output_cb(void *arg, uint8_t *frame, size_t len)
 
 	if (t->ss == NULL || t->failing)
 		return;
+	if (!t->corked && t->tr != NULL) {
+		t->corked = 1;
+		transport_cork(t->tr);
+		event_active(t->uncork_ev, EV_TIMEOUT, 1);
+	}
 	if (tunnel_frame_is_ip(frame, len, &hdr)) {
 		t->tx_packets++;
 		t->tx_bytes += len - hdr;
@@ -684,6 +707,8 @@ tunnel_release(struct tunnel *t)
 	t->ss = NULL;
 	transport_free(t->tr);
 	t->tr = NULL;
+	event_del(t->uncork_ev);
+	t->corked = 0;
 	t->up = 0;
 	t->throttled = 0;
 	t->failing = 0;
@@ -1026,6 +1051,9 @@ tunnel_new(struct event_base *base, const struct iface_config *cfg,
 	timer_init(&t->down_timer, tunnel_down_cb, t);
 	timer_init(&t->stop_timer, tunnel_stop_cb, t);
 	timer_init(&t->retry_timer, tunnel_retry_cb, t);
+	if ((t->uncork_ev = event_new(base, -1, 0, tunnel_uncork_cb, t)) ==
+	    NULL)
+		abort();
 	t->state = TUN_DISABLED;
 	t->status = tunnel_state_name(TUN_DISABLED);
 	if (!cfg_bool(&t->cfg, P_DISABLED))
@@ -1047,6 +1075,7 @@ tunnel_free(struct tunnel *t)
 	tunnel_release(t);
 	tunnel_dod_close(t);
 	timer_stop(&t->retry_timer);
+	event_free(t->uncork_ev);
 	log_info("%s: removed from the host", tunnel_name(t));
 	cfg_clear(&t->cfg);
 	cfg_clear(&t->run);

@@ -63,6 +63,22 @@ transport_write(struct transport *t, const uint8_t *buf, size_t len)
 	return tr_write_ret;
 }
 
+static int tr_corked, tr_corks, tr_uncorks;
+
+void
+transport_cork(struct transport *t)
+{
+	tr_corked = 1;
+	tr_corks++;
+}
+
+void
+transport_uncork(struct transport *t)
+{
+	tr_corked = 0;
+	tr_uncorks++;
+}
+
 int
 transport_priority(const struct transport_config *cfg, char *buf, size_t cap,
     char **cause)
@@ -564,9 +580,17 @@ main(void)
 	T_CHECK(st.idle_ms >= 250);
 	ss_cb.data_cb(ss_arg, ip + PPP_HEADROOM, 24);
 	ss_cb.data_cb(ss_arg, lcp + PPP_HEADROOM, 8);
+	n = tr_corks;
 	e_cb.output_cb(e_arg, ip + PPP_HEADROOM, 24);
 	e_cb.output_cb(e_arg, lcp + PPP_HEADROOM, 8);
 	T_EQ_INT(ss_sent, 2);
+	/* One wake-up's frames are held and go out together after it. */
+	T_EQ_INT(tr_corks, n + 1);
+	T_EQ_INT(tr_corked, 1);
+	n = tr_uncorks;
+	run_now();
+	T_EQ_INT(tr_corked, 0);
+	T_EQ_INT(tr_uncorks, n + 1);
 	tunnel_status(t, &st);
 	T_EQ_INT(st.rx_packets, 1);
 	T_EQ_INT(st.rx_bytes, 20);
