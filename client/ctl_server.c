@@ -106,20 +106,30 @@ ctl_frame_body(struct evbuffer *out, struct evbuffer *body)
 	}
 }
 
-/* Queue text to a client; a client that lets too much pile up is dropped. */
+/*
+ * A client that lets too much pile up is dropped.  Before a new reply or
+ * %update the backlog may be CTL_MAX_OUTPUT; one large reply (print of many
+ * interfaces) may take it to CTL_MAX_REPLY.
+ */
 static int
-ctl_client_check(struct ctl_client *c)
+ctl_client_check_limit(struct ctl_client *c, size_t limit)
 {
 	size_t queued;
 
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
-	if (queued > CTL_MAX_OUTPUT) {
+	if (queued > limit) {
 		log_warn("ctl: client=%u dropped: %zu bytes unread", c->id,
 		    queued);
 		ctl_client_free(c);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+ctl_client_check(struct ctl_client *c)
+{
+	return ctl_client_check_limit(c, CTL_MAX_REPLY);
 }
 
 static void
@@ -146,6 +156,8 @@ ctl_stream_cb(evutil_socket_t fd, short what, void *arg)
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	struct evbuffer *body;
 
+	if (ctl_client_check_limit(c, CTL_MAX_OUTPUT) != 0)
+		return;
 	if ((body = evbuffer_new()) == NULL)
 		return;
 	exec_stream_render(c->ctx, body);
@@ -187,6 +199,9 @@ ctl_client_line(struct ctl_client *c, char *line, size_t len)
 		return ctl_client_check(c);
 	}
 
+	/* Replies nobody reads: stop here rather than queue more. */
+	if (ctl_client_check_limit(c, CTL_MAX_OUTPUT) != 0)
+		return -1;
 	c->seq++;
 	ret = ctl_parse_request(line, tag, &cmd);
 	if (ret == 0)

@@ -9,7 +9,8 @@
 
 #define CTL_PROTO_VERSION	1
 #define CTL_MAX_LINE		8192		/* longest request line */
-#define CTL_MAX_OUTPUT		(1024 * 1024)	/* queued to one client */
+#define CTL_MAX_OUTPUT		(1024 * 1024)	/* unread before a new reply */
+#define CTL_MAX_REPLY		(16 * 1024 * 1024) /* unread with one reply */
 #define CTL_MAX_CLIENTS		128
 #define CTL_MAX_TAG		64
 

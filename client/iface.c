@@ -14,6 +14,7 @@
 #include "lang.h"
 #include "cause.h"
 #include "log.h"
+#include "netif.h"
 #include "store.h"
 #include "views.h"
 
@@ -266,6 +267,34 @@ iface_remove(struct iface *ifc, char **cause)
 	return iface_autosave(cause);
 }
 
+/*
+ * Once, before the first tunnel starts: what a daemon killed with SIGKILL
+ * left behind.  Routes are recognised by their protocol (every route sstpcd
+ * adds has NETIF_RTPROT_SSTPCD) and only this network namespace is touched;
+ * resolvconf records only for the names of our interfaces.  One sstpcd per
+ * network namespace is assumed.
+ */
+static void
+iface_clean_stale(void)
+{
+	static int done;
+	struct iface *ifc;
+	char *cause = NULL;
+	int n;
+
+	if (done)
+		return;
+	done = 1;
+	if ((n = netif_routes_purge_stale(&cause)) < 0)
+		log_warn("stale routes not removed: %s", cause != NULL ?
+		    cause : "failed");
+	else if (n > 0)
+		log_info("removed %d stale route(s) of an earlier sstpcd", n);
+	free(cause);
+	TAILQ_FOREACH(ifc, &iface_list, entry)
+		netif_dns_clear_stale(cfg_get(&ifc->cfg, P_NAME));
+}
+
 void
 iface_suspend_save(int on)
 {
@@ -274,6 +303,7 @@ iface_suspend_save(int on)
 	iface_suspended = on;
 	if (on)
 		return;
+	iface_clean_stale();
 	/* Replay over: the interfaces start now, all at once. */
 	TAILQ_FOREACH(ifc, &iface_list, entry)
 		iface_start(ifc);

@@ -21,13 +21,6 @@
 #include "transport.h"
 #include "tunnel.h"
 
-/*
- * An engine that has not been linked in reads as NULL; the daemon then runs
- * with the other one (auto) or reports it missing (an explicit choice).
- */
-extern const struct ppp_engine_ops ppp_builtin_ops __attribute__((weak));
-extern const struct ppp_engine_ops ppp_pppd_ops __attribute__((weak));
-
 #define TUNNEL_BACKOFF_MIN	1000	/* first retry after a failure, ms */
 #define TUNNEL_BACKOFF_MAX	60000	/* retries slow down to once a minute */
 #define TUNNEL_BACKOFF_AUTH	10000	/* first retry after an auth failure */
@@ -738,11 +731,6 @@ tunnel_pick_engine(struct tunnel *t, char *why, size_t whysz)
 	if (strcmp(want, "pppd") == 0 || strcmp(want, "builtin") == 0) {
 		const struct ppp_engine_ops *o = want[0] == 'p' ? pppd : builtin;
 
-		if (o == NULL) {
-			snprintf(why, whysz, "ppp-engine=%s: not built into this "
-			    "sstpcd", want);
-			return NULL;
-		}
 		if (!o->available(&w)) {
 			snprintf(why, whysz, "ppp-engine=%s: %s", want,
 			    w != NULL ? w : "not available on this host");
@@ -750,12 +738,12 @@ tunnel_pick_engine(struct tunnel *t, char *why, size_t whysz)
 		}
 		return o;
 	}
-	if (pppd != NULL && pppd->available(&w))
+	if (pppd->available(&w))
 		return pppd;
-	if (builtin != NULL && builtin->available(&w))
+	if (builtin->available(&w))
 		return builtin;
 	snprintf(why, whysz, "no PPP engine can run here: %s",
-	    w != NULL ? w : "none built in");
+	    w != NULL ? w : "none available");
 	return NULL;
 }
 
@@ -932,10 +920,9 @@ tunnel_idle(struct tunnel *t)
 	const char *w = NULL;
 	int builtin;
 
-	builtin = &ppp_builtin_ops != NULL &&
-	    (strcmp(cfg_get(&t->cfg, P_PPP_ENGINE), "builtin") == 0 ||
+	builtin = strcmp(cfg_get(&t->cfg, P_PPP_ENGINE), "builtin") == 0 ||
 	    (strcmp(cfg_get(&t->cfg, P_PPP_ENGINE), "auto") == 0 &&
-	    (&ppp_pppd_ops == NULL || !ppp_pppd_ops.available(&w))));
+	    !ppp_pppd_ops.available(&w));
 	if (cfg_bool(&t->cfg, P_DIAL_ON_DEMAND) && builtin &&
 	    tunnel_dod_open(t) == 0) {
 		tunnel_set_state(t, TUN_DIALING, NULL);

@@ -11,7 +11,8 @@
 
 #include "schema.h"
 
-static const char *const w_auth[] = { "pap", "chap", "mschap1", "mschap2", NULL };
+static const char *const w_auth[] = { "pap", "chap", "mschap1", "mschap2", "eap",
+    NULL };
 static const char *const w_disabled[] = { "disabled", NULL };
 static const char *const w_tls[] = { "any", "only-1.2", "only-1.3", NULL };
 static const char *const w_ciphers[] = { "aes256-sha", "aes256-gcm-sha384", NULL };

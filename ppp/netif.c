@@ -440,7 +440,7 @@ netif_route_new(int family, const void *dst, int plen, unsigned int metric)
 	rtnl_route_set_dst(route, d);
 	nl_addr_put(d);
 	rtnl_route_set_table(route, RT_TABLE_MAIN);
-	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	rtnl_route_set_protocol(route, NETIF_RTPROT_SSTPCD);
 	rtnl_route_set_type(route, RTN_UNICAST);
 	rtnl_route_set_priority(route, metric);
 	return route;
@@ -538,6 +538,65 @@ out:
 		nl_addr_put(dst);
 	nl_socket_free(sk);
 	return rc;
+}
+
+struct netif_purge {
+	struct nl_sock	*sk;
+	int		 removed;
+	int		 err;
+};
+
+static void
+netif_purge_one(struct nl_object *obj, void *arg)
+{
+	struct rtnl_route	*route = (struct rtnl_route *)obj;
+	struct netif_purge	*p = arg;
+	char			 text[160];
+	int			 err;
+
+	if (rtnl_route_get_protocol(route) != NETIF_RTPROT_SSTPCD)
+		return;
+	netif_route_text(route, text, sizeof text);
+	if ((err = rtnl_route_delete(p->sk, route, 0)) < 0 &&
+	    netif_errno(err) != -ENOENT && netif_errno(err) != -ESRCH) {
+		log_warn("netif cannot remove stale route %s table %u: %s",
+		    text, rtnl_route_get_table(route), nl_geterror(err));
+		p->err = netif_errno(err);
+		return;
+	}
+	log_info("netif route=stale-del %s table %u", text,
+	    rtnl_route_get_table(route));
+	p->removed++;
+}
+
+int
+netif_routes_purge_stale(char **cause)
+{
+	static const int	 families[] = { AF_INET, AF_INET6 };
+	struct netif_purge	 p;
+	struct nl_cache		*cache;
+	size_t			 i;
+	int			 err, rc;
+
+	memset(&p, 0, sizeof p);
+	if ((rc = netif_sock(&p.sk, cause)) != 0)
+		return rc;
+	for (i = 0; i < sizeof families / sizeof families[0]; i++) {
+		if ((err = rtnl_route_alloc_cache(p.sk, families[i], 0,
+		    &cache)) < 0) {
+			nl_socket_free(p.sk);
+			return netif_fail(cause, netif_errno(err), "cannot "
+			    "list the %s routes: %s", families[i] == AF_INET ?
+			    "IPv4" : "IPv6", nl_geterror(err));
+		}
+		nl_cache_foreach(cache, netif_purge_one, &p);
+		nl_cache_free(cache);
+	}
+	nl_socket_free(p.sk);
+	if (p.err != 0 && p.removed == 0)
+		return netif_fail(cause, p.err, "cannot remove stale routes "
+		    "of protocol %d", NETIF_RTPROT_SSTPCD);
+	return p.removed;
 }
 
 int
@@ -705,4 +764,28 @@ netif_dns_clear(const char *ifname)
 		return;
 	}
 	log_info("%s: netif dns=cleared", ifname);
+}
+
+int
+netif_dns_clear_stale(const char *ifname)
+{
+	/* Debian's resolvconf, then openresolv. */
+	static const char *dirs[] = {
+		"/run/resolvconf/interface", "/run/resolvconf/interfaces"
+	};
+	char	path[PATH_MAX];
+	size_t	i;
+
+	if (netif_resolvconf() == NULL || strchr(ifname, '/') != NULL ||
+	    ifname[0] == '.' || ifname[0] == '\0')
+		return 0;
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dirs[i], ifname);
+		if (access(path, F_OK) == 0) {
+			log_info("%s: netif stale resolvconf record", ifname);
+			netif_dns_clear(ifname);
+			return 1;
+		}
+	}
+	return 0;
 }

@@ -25,6 +25,14 @@ int	netif_addr4_add(int ifindex, struct in_addr local, struct in_addr remote,
 int	netif_addr6_ll_add(int ifindex, const unsigned char iid[8], char **cause);
 
 /*
+ * Every route sstpcd adds carries this rtm_protocol, so that its routes are
+ * recognisable ("ip route show proto 157") and those left by a killed daemon
+ * can be removed at the next start.  157 is free in iproute2's rt_protos and
+ * in the kernel's RTPROT_* list (FRR uses 186-198, BIRD 12, babel 42).
+ */
+#define NETIF_RTPROT_SSTPCD	157
+
+/*
  * Routes.  A route set records every route it adds so that netif_routes_flush()
  * removes exactly those, and nothing else, at teardown.
  */
@@ -45,6 +53,12 @@ int	netif_route_add_dev(struct netif_routes *r, int family, const void *dst,
  */
 int	netif_route_add_server(struct netif_routes *r, int family,
 	    const void *server, char **cause);
+/*
+ * Remove every route of protocol NETIF_RTPROT_SSTPCD in the caller's network
+ * namespace (any table, IPv4 and IPv6): the leftovers of a daemon that was
+ * killed.  Returns how many were removed, or a negative errno.
+ */
+int	netif_routes_purge_stale(char **cause);
 /* Parse "10.0.0.0/8" or "2001:db8::/32"; 0 or -EINVAL. */
 int	netif_prefix_parse(const char *s, int *family, void *dst, int *plen);
 
@@ -56,5 +70,10 @@ int	netif_prefix_parse(const char *s, int *family, void *dst, int *plen);
 int	netif_dns_set(const char *ifname, struct in_addr dns1, struct in_addr dns2,
 	    char **cause);
 void	netif_dns_clear(const char *ifname);
+/*
+ * Start-up: when resolvconf still holds a record for ifname (a killed
+ * daemon's), delete it.  Returns 1 when one was deleted, else 0.
+ */
+int	netif_dns_clear_stale(const char *ifname);
 
 #endif

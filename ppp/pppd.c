@@ -269,6 +269,32 @@ pppd_release(struct ppp_engine *e)
 	pppd_close_fd(&e->slave);
 }
 
+static int	pppd_drain_read(struct ppp_engine *);
+
+/*
+ * pppd is gone: pass on what it wrote last and we have not read yet, unless
+ * the transport is backed up.  -1 when the engine was freed meanwhile.
+ */
+static int
+pppd_read_rest(struct ppp_engine *e)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 16 && e->master != -1 && !e->throttled; i++) {
+		if (e->rlen == 0) {
+			n = read(e->master, e->rbuf, sizeof e->rbuf);
+			if (n <= 0)
+				break;
+			e->roff = 0;
+			e->rlen = (size_t)n;
+		}
+		if (pppd_drain_read(e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* pppd has exited with wait status st (-1: unknown, reaped elsewhere). */
 static void
 pppd_exited(struct ppp_engine *e, int st)
@@ -278,6 +304,8 @@ pppd_exited(struct ppp_engine *e, int st)
 	int code = -1;
 
 	e->pid = -1;
+	if (pppd_read_rest(e) != 0)
+		return;
 	pppd_log_drain(e);
 	if (st == -1)
 		what = "pppd is gone";

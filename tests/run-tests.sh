@@ -7,6 +7,10 @@
 #                      (default: $SSTPCD_BUILD, else <top>/build, else <top>)
 #   --also-unit DIR    also run the unit tests built in DIR (e.g. an ASan
 #                      build), named "<basename of DIR>/unit/..."; repeatable
+#   --fuzz DIR:SECONDS run every libFuzzer target built in DIR (configure
+#                      --enable-fuzzing, CC=clang) for SECONDS on a copy of
+#                      its committed corpus, as tests "fuzz-run/<target>";
+#                      crashes are kept in DIR/fuzz-crashes/
 #   --unit | --integration | --vm
 #                      run only these kinds (combinable; default: all)
 #   --no-build         do not run 'make check TESTS=' to build unit tests first
@@ -17,9 +21,10 @@
 #   --log-lines N      lines of a failing test's log to print (default 400)
 #   PATTERN            run only tests whose name contains PATTERN (or matches
 #                      it as a shell glob); names look like unit/test-http,
-#                      integration/test-tls, vm/test-pppd
+#                      fuzz/fuzz-sstp-corpus, integration/test-tls, vm/test-pppd
 #
-# Tests: unit tests are the executables tests/unit/test-* of the build;
+# Tests: unit tests are what 'make check' runs (the TESTS of the build, as
+# 'make list-tests' prints them: tests/unit/test-*, the fuzz corpus runs);
 # integration and VM tests are tests/integration/test-*.sh and
 # tests/vm/test-*.sh, run with bash from the top of the tree, with
 # SSTPCD_BUILD set.  Exit 0 pass, 77 skip (the reason is the last
@@ -35,6 +40,7 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SSTPCD_BUILD:-}
 also_unit=()
+fuzz=()
 kinds=""
 do_build=1
 deftimeout=300
@@ -51,6 +57,8 @@ while [ $# -gt 0 ]; do
 	--build=*)	build=${1#*=} ;;
 	--also-unit)	also_unit+=("$2"); shift ;;
 	--also-unit=*)	also_unit+=("${1#*=}") ;;
+	--fuzz)		fuzz+=("$2"); shift ;;
+	--fuzz=*)	fuzz+=("${1#*=}") ;;
 	--unit)		kinds="$kinds unit" ;;
 	--integration)	kinds="$kinds integration" ;;
 	--vm)		kinds="$kinds vm" ;;
@@ -107,11 +115,18 @@ add_unit_dir() { # BUILDDIR LABELPREFIX
 			return
 		fi
 	fi
-	for f in "$d"/tests/unit/test-*; do
-		[ -f "$f" ] && [ -x "$f" ] || continue
+	local list
+	# What 'make check' would run (TESTS), else the unit test binaries.
+	if [ -f "$d/Makefile" ] && list=$(make -C "$d" -s --no-print-directory list-tests 2>/dev/null); then
+		:
+	else
+		list=$(cd "$d" && ls tests/unit/test-* 2>/dev/null)
+	fi
+	for f in $list; do
 		case $f in *.o|*.c|*.h|*.log|*.trs) continue ;; esac
-		n=${pre}unit/$(basename "$f")
-		selected "$n" && tests+=("$n	$deftimeout	$f")
+		[ -f "$d/$f" ] && [ -x "$d/$f" ] || continue
+		n=$pre${f#tests/}
+		selected "$n" && tests+=("$n	$deftimeout	$d/$f")
 	done
 }
 
@@ -122,6 +137,17 @@ if has_kind unit; then
 		add_unit_dir "$d" "$(basename "$d")/"
 	done
 fi
+for fz in "${fuzz[@]}"; do
+	d=${fz%:*}
+	secs=${fz##*:}
+	d=$(cd "$d" 2>/dev/null && pwd) || { echo "run-tests.sh: no fuzz build $d" >&2; exit 2; }
+	for f in "$d"/tests/fuzz/fuzz-*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		case $f in *-corpus|*.o) continue ;; esac
+		n=fuzz-run/$(basename "$f")
+		selected "$n" && tests+=("$n	$((secs + 120))	fuzzrun:$secs:$f")
+	done
+done
 for kind in integration vm; do
 	has_kind "$kind" || continue
 	for f in "$TOP/tests/$kind"/*.sh; do
@@ -161,9 +187,35 @@ leftover_pids() {
 	done
 }
 
+# fuzz_run SECONDS BINARY WORKDIR TIMEOUT: fuzz a copy of the target's
+# corpus; a crash fails, its input is kept in <fuzz build>/fuzz-crashes/.
+fuzz_run() {
+	local secs=$1 bin=$2 w=$3 tmo=$4 name corpus rc keep f
+	name=$(basename "$bin")
+	corpus=$TOP/tests/fuzz/corpus-${name#fuzz-}
+	mkdir -p "$w/corpus"
+	[ -d "$corpus" ] && cp "$corpus"/* "$w/corpus/" 2>/dev/null
+	cd "$w" || return 1
+	timeout -k 30 "$tmo" "$bin" -max_total_time="$secs" -timeout=10 \
+	    -print_final_stats=1 corpus >fuzz.log 2>&1
+	rc=$?
+	grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|INFO: Seed)|ERROR|SUMMARY|crash-|timeout-|leak-' fuzz.log | head -n 40
+	if [ "$rc" != 0 ]; then
+		tail -n 60 fuzz.log
+		keep=$(dirname "$(dirname "$(dirname "$bin")")")/fuzz-crashes
+		mkdir -p "$keep"
+		for f in crash-* timeout-* leak-* oom-* slow-unit-*; do
+			[ -e "$f" ] || continue
+			cp "$f" "$keep/$name-$f"
+			echo "run-tests.sh: failing input kept: $keep/$name-$f"
+		done
+	fi
+	return "$rc"
+}
+
 # run_one INDEX ENTRY: runs in the background, leaves INDEX.rc and INDEX.log
 run_one() {
-	local i=$1 e=$2 name tmo cmd rc tid ns left
+	local i=$1 e=$2 name tmo cmd rc tid ns left k p
 	name=${e%%	*}
 	e=${e#*	}
 	tmo=${e%%	*}
@@ -173,6 +225,9 @@ run_one() {
 		cd "$TOP" || exit 1
 		export T_ID=$tid
 		case $cmd in
+		fuzzrun:*)
+			cmd=${cmd#fuzzrun:}
+			fuzz_run "${cmd%%:*}" "${cmd#*:}" "$results/$i.fuzz" "$tmo" ;;
 		*.sh)	exec timeout -k 30 "$tmo" bash "$cmd" ;;
 		*)	export srcdir=$TOP
 			cd "$(dirname "$(dirname "$(dirname "$cmd")")")" || exit 1
@@ -193,8 +248,13 @@ run_one() {
 		echo "run-tests.sh: the test left network namespaces behind:$left" >>"$results/$i.log"
 		[ "$rc" = 0 ] || [ "$rc" = 77 ] && rc=1
 	fi
-	# and so does any process still carrying the test's T_ID
+	# and so does any process still carrying the test's T_ID, 3 s later
+	# (an orphaned 'sleep 1' of a killed loop ends by itself)
 	left=$(leftover_pids "$tid")
+	for ((k = 0; k < 15 && ${#left} > 0; k++)); do
+		sleep 0.2
+		left=$(leftover_pids "$tid")
+	done
 	if [ -n "$left" ]; then
 		{
 			echo "run-tests.sh: the test left processes behind (killed):"

@@ -71,6 +71,21 @@ fi
 out=$(d_ctl '/interface sstp-client remove sock1' '/interface sstp-client print count-only')
 t_assert_match "$out" $'%end 1\n%begin 2\n0\n%end 2$' "removed"
 
+# Garbage (random bytes, over-long lines, a client that vanishes mid-line):
+# %error replies, never a crash.
+head -c 300000 /dev/urandom | socat -t 5 - "UNIX-CONNECT:$SOCK" >"$T_DIR/garbage.out" 2>&1
+grep -q '^%error ' "$T_DIR/garbage.out" || t_fail "no %error for garbage"
+printf '/interface sstp-client pri' | socat -t 1 - "UNIX-CONNECT:$SOCK" >/dev/null 2>&1
+for i in 1 2 3 4 5; do
+	socat -u OPEN:/dev/zero "UNIX-CONNECT:$SOCK" >/dev/null 2>&1 &
+	p=$!
+	sleep 0.2
+	kill "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+done
+out=$(d_ctl '/interface sstp-client print count-only')
+t_assert_match "$out" $'%begin 1\n0\n%end 1' "answers after garbage"
+
 # The daemon is alive and answers after all that.
 kill -0 "$T_SSTPCD_PID" || t_fail "sstpcd died"
 d_stop

@@ -17,29 +17,6 @@ softether_up a "$cns"
 eval "$(softether_env a)"
 d_start "$cns" "$T_DIR/d" -vv
 
-# mon NAME KEY: one field of 'monitor NAME once'.
-mon() {
-	d_ctl "/interface sstp-client monitor $1 once" |
-	    sed -n "s/^ *$2: //p" | head -1
-}
-
-# RouterOS durations (1h2m3s, 1w2d) in seconds.
-secs() {
-	local s=$1 n=0 v
-	while [[ $s =~ ^([0-9]+)([wdhms])(.*)$ ]]; do
-		v=${BASH_REMATCH[1]}
-		case ${BASH_REMATCH[2]} in
-		w) n=$((n + v * 604800)) ;;
-		d) n=$((n + v * 86400)) ;;
-		h) n=$((n + v * 3600)) ;;
-		m) n=$((n + v * 60)) ;;
-		s) n=$((n + v)) ;;
-		esac
-		s=${BASH_REMATCH[3]}
-	done
-	echo "$n"
-}
-
 common="connect-to=$SE_HOST user=$SE_USER ca-certificate=$SE_CA ppp-engine=builtin"
 out=$(d_ctl '/interface sstp-client' \
     "add name=se-off $common password=$SE_PASSWORD" \
@@ -47,41 +24,37 @@ out=$(d_ctl '/interface sstp-client' \
     "add name=se-up $common password=$SE_PASSWORD disabled=no ipv6=no")
 t_assert_nomatch "$out" '%error' "adds accepted"
 
-if [ "$(mon se-up status)" = error ] &&
-    [[ $(mon se-up last-disconnect-reason) == *"not built into"* ]]; then
-	t_skip "the built-in PPP engine is not built into this sstpcd"
-fi
-up() { [ "$(mon se-up status)" = connected ]; }
+up() { [ "$(d_mon se-up status)" = connected ]; }
 t_wait_for 60 up || t_fail "se-up not connected: $(d_ctl '/interface sstp-client monitor se-up once')"
-badst() { [[ $(mon se-bad last-disconnect-reason) == *authentication* ]]; }
+badst() { [[ $(d_mon se-bad last-disconnect-reason) == *authentication* ]]; }
 t_wait_for 60 badst || t_fail "se-bad gives no authentication reason: $(d_ctl '/interface sstp-client monitor se-bad once')"
-st=$(mon se-bad status)
+st=$(d_mon se-bad status)
 t_assert_match "$st" '^(authentication failed|waiting|connecting|negotiating|authenticating)$' "se-bad status"
-t_assert_eq "$(mon se-off status)" disabled "se-off status"
-t_assert_eq "$(mon se-up status)" connected "se-up unaffected by se-bad"
+t_assert_eq "$(d_mon se-off status)" disabled "se-off status"
+t_assert_eq "$(d_mon se-up status)" connected "se-up unaffected by se-bad"
 
 # The interface: there, with the negotiated MTU.
 ip -n "$cns" link show se-up >/dev/null 2>&1 || t_fail "no se-up device"
 mtu=$(ip -n "$cns" -o link show se-up | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
-t_assert_eq "$(mon se-up mtu)" "$mtu" "monitor mtu = the device's"
+t_assert_eq "$(d_mon se-up mtu)" "$mtu" "monitor mtu = the device's"
 ip -n "$cns" link show se-off >/dev/null 2>&1 && t_fail "disabled se-off has a device"
 
 # uptime grows; idle-time grows without traffic and resets with it (se-up
 # runs without IPv6, whose router solicitations would count as traffic).
-u1=$(secs "$(mon se-up uptime)")
+u1=$(d_secs "$(d_mon se-up uptime)")
 sleep 3
-u2=$(secs "$(mon se-up uptime)")
+u2=$(d_secs "$(d_mon se-up uptime)")
 [ "$u2" -ge $((u1 + 2)) ] || t_fail "uptime did not grow: $u1 -> $u2"
 # (the kernel's own first packets on a new link may come first: wait them out)
-idle2() { [ "$(secs "$(mon se-up idle-time)")" -ge 2 ]; }
-t_wait_for 20 idle2 || t_fail "idle-time does not grow: $(mon se-up idle-time)"
-rx1=$(mon se-up rx-packet)
+idle2() { [ "$(d_secs "$(d_mon se-up idle-time)")" -ge 2 ]; }
+t_wait_for 20 idle2 || t_fail "idle-time does not grow: $(d_mon se-up idle-time)"
+rx1=$(d_mon se-up rx-packet)
 t_expect ip netns exec "$cns" ping -c 3 -i 0.3 -W 2 -I se-up "$SE_VHOST" >/dev/null
-i2=$(secs "$(mon se-up idle-time)")
+i2=$(d_secs "$(d_mon se-up idle-time)")
 [ "$i2" -le 1 ] || t_fail "idle-time not reset by traffic: $i2"
-rx2=$(mon se-up rx-packet)
+rx2=$(d_mon se-up rx-packet)
 [ "$rx2" -ge $((rx1 + 3)) ] || t_fail "rx-packet did not count the replies: $rx1 -> $rx2"
-t_assert_match "$(mon se-up encoding)" 'TLS' "encoding names TLS"
+t_assert_match "$(d_mon se-up encoding)" 'TLS' "encoding names TLS"
 
 # SSTP sessions on the server.  (softether_sessions' pattern misses
 # Debian's names, "SID-SSTPUSER-[SSTP]-2".)
@@ -99,27 +72,27 @@ nosess() { [ "$(sessions)" = 0 ]; }
 t_wait_for 10 nosess || t_fail "server still holds $(sessions) session(s) after SIGTERM"
 d_start "$cns" "$T_DIR/d" -vv
 t_wait_for 60 up || t_fail "se-up not connected after restart"
-t_assert_eq "$(mon se-off status)" disabled "se-off after restart"
-t_wait_for 60 badst || t_fail "se-bad after restart: $(mon se-bad status)"
+t_assert_eq "$(d_mon se-off status)" disabled "se-off after restart"
+t_wait_for 60 badst || t_fail "se-bad after restart: $(d_mon se-bad status)"
 
 # Disable: orderly, nothing left; the others keep their state.
 d_ctl '/interface sstp-client disable se-up' >/dev/null
 down() { ! ip -n "$cns" link show se-up >/dev/null 2>&1; }
 t_wait_for 10 down || t_fail "se-up device left after disable"
-dis() { [ "$(mon se-up status)" = disabled ]; }
-t_wait_for 10 dis || t_fail "se-up not disabled: $(mon se-up status)"
-t_assert_eq "$(mon se-up last-disconnect-reason)" disabled "reason of the stop"
-t_assert_eq "$(mon se-bad status)" "authentication failed" "se-bad still failing"
-[ "$(mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
+dis() { [ "$(d_mon se-up status)" = disabled ]; }
+t_wait_for 10 dis || t_fail "se-up not disabled: $(d_mon se-up status)"
+t_assert_eq "$(d_mon se-up last-disconnect-reason)" disabled "reason of the stop"
+t_assert_eq "$(d_mon se-bad status)" "authentication failed" "se-bad still failing"
+[ "$(d_mon se-up link-downs)" -ge 1 ] || t_fail "link-downs not counted"
 
 # Dial on demand: a placeholder device with the routes; a packet dials.
 d_ctl "/interface sstp-client add name=se-dod $common password=$SE_PASSWORD ipv6=no dial-on-demand=yes routes=192.168.30.0/24 disabled=no" >/dev/null
-dod() { [ "$(mon se-dod status)" = dial-on-demand ]; }
-t_wait_for 10 dod || t_fail "se-dod not waiting for traffic: $(mon se-dod status)"
+dod() { [ "$(d_mon se-dod status)" = dial-on-demand ]; }
+t_wait_for 10 dod || t_fail "se-dod not waiting for traffic: $(d_mon se-dod status)"
 ip -n "$cns" link show se-dod >/dev/null 2>&1 || t_fail "no placeholder device"
 t_assert_match "$(ip -n "$cns" route show 192.168.30.0/24)" 'dev se-dod' "placeholder route"
 ip netns exec "$cns" ping -c 1 -W 1 "$SE_VHOST" >/dev/null 2>&1	# lost: it dials
-dodup() { [ "$(mon se-dod status)" = connected ]; }
+dodup() { [ "$(d_mon se-dod status)" = connected ]; }
 t_wait_for 60 dodup || t_fail "traffic did not dial se-dod: $(d_ctl '/interface sstp-client monitor se-dod once')"
 t_expect ip netns exec "$cns" ping -c 2 -i 0.3 -W 2 "$SE_VHOST" >/dev/null
 t_assert_match "$(ip -n "$cns" route show 192.168.30.0/24)" 'dev se-dod' "route once up"

@@ -96,6 +96,7 @@ _t_veth_n=0
 _t_cleanups=()
 _t_logs=()
 _t_done=0
+_t_fail_msg=
 
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sstpcd-$T_NAME.XXXXXX") || {
 	echo "FAIL: cannot make a scratch directory" >&2
@@ -118,6 +119,7 @@ t_skip() {
 }
 
 t_fail() {
+	_t_fail_msg="$*"
 	echo "FAIL: $*" >&2
 	[ "$BASHPID" = "$$" ] || kill -USR2 $$ 2>/dev/null
 	exit 1
@@ -156,7 +158,11 @@ _t_exit() {
 			echo "----- $label (last $T_LOG_LINES lines) -----" >&2
 			tail -n "$T_LOG_LINES" "$f" >&2
 		done
-		[ ${#_t_logs[@]} -gt 0 ] && echo "----- end of logs -----" >&2
+		if [ ${#_t_logs[@]} -gt 0 ]; then
+			echo "----- end of logs -----" >&2
+			# again, where a reader of the tail finds it
+			echo "FAIL: ${_t_fail_msg:-exit status $rc}" >&2
+		fi
 	fi
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ "${T_KEEP:-0}" = 1 ]; then
 		echo "$T_NAME: kept $T_DIR" >&2

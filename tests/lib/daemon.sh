@@ -4,9 +4,12 @@
 #   d_stop                   SIGTERM; fails the test unless it exits cleanly
 #   d_ctl LINE...            send the lines to the socket with socat, print
 #                            everything the daemon answers
+#   d_mon NAME KEY           one field of 'monitor NAME once' ("status", "mtu")
+#   d_secs DURATION          a RouterOS duration (1h2m3s, 1w2d) in seconds
 
-# t_start_sstpcd's $! is the subshell running t_ns, whose child is sstpcd:
-# signal the daemon itself, and make sure it dies with the test.
+# t_start_sstpcd's $! is sstpcd itself now (_t_exec_in); with an older
+# common.sh it was the subshell running t_ns, whose child is sstpcd: then
+# take the child, and make sure it dies with the test.
 d_start() {
 	local c
 	t_start_sstpcd "$@"
@@ -32,8 +35,33 @@ d_stop() {
 	done
 	wait "$T_SSTPCD_PID" 2>/dev/null
 	sed -i 's/ exited$/ exited (seen)/' "$D_LOG"
+	# An ASan/UBSan build reports here, at exit.
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$D_LOG"; then
+		t_fail "sanitizer report in the daemon's log"
+	fi
 }
 
 d_ctl() {
 	printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$T_SSTPCD_SOCK"
+}
+
+d_mon() {
+	d_ctl "/interface sstp-client monitor $1 once" |
+	    sed -n "s/^ *$2: //p" | head -1
+}
+
+d_secs() {
+	local s=$1 n=0 v
+	while [[ $s =~ ^([0-9]+)([wdhms])(.*)$ ]]; do
+		v=${BASH_REMATCH[1]}
+		case ${BASH_REMATCH[2]} in
+		w) n=$((n + v * 604800)) ;;
+		d) n=$((n + v * 86400)) ;;
+		h) n=$((n + v * 3600)) ;;
+		m) n=$((n + v * 60)) ;;
+		s) n=$((n + v)) ;;
+		esac
+		s=${BASH_REMATCH[3]}
+	done
+	echo "$n"
 }

@@ -63,6 +63,11 @@ exec_line(struct exec_ctx *ctx, const char *line, struct evbuffer *out,
 		evbuffer_add_printf(out, "status: connecting\n");
 		return 1;
 	}
+	if (strcmp(line, "huge") == 0) {
+		for (i = 0; i < 30000; i++)	/* 3 MB in one reply */
+			evbuffer_add_printf(out, "%0100d\n", i);
+		return 0;
+	}
 	if (strcmp(line, "big") == 0) {
 		for (i = 0; i < 2000; i++)
 			evbuffer_add_printf(out, "%0100d\n", i);
@@ -261,6 +266,27 @@ main(void)
 	T_CHECK(strstr(got, "%end 2\n") != NULL);
 	close(fd2);
 
+	/* One reply larger than the backlog limit, to a client that reads. */
+	{
+		size_t got_n = 0;
+		char buf[65536];
+		ssize_t n;
+
+		t_send(fd, "@h huge\n");
+		/* "%begin h\n", the lines, "%end h\n": nothing dropped. */
+		for (i = 0; i < 2000 && got_n < 30000 * 101 + 16; i++) {
+			event_base_loop(base, EVLOOP_NONBLOCK);
+			n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+			if (n == 0)
+				break;
+			if (n > 0)
+				got_n += (size_t)n;
+			else
+				usleep(1000);
+		}
+		T_EQ_INT(got_n, 30000 * 101 + 16);
+	}
+
 	/* A client that never reads is dropped, and the server goes on. */
 	fd2 = t_connect(path);
 	for (i = 0; i < 60; i++) {
@@ -288,8 +314,8 @@ main(void)
 	T_CHECK(total < 60 * 202000);	/* before everything was sent */
 	close(fd2);
 	t_send(fd, "empty\n");
-	got = t_read(fd, "%end 10\n", 2000);
-	T_EQ_STR(got, "%begin 10\n%end 10\n");
+	got = t_read(fd, "%end 11\n", 2000);
+	T_EQ_STR(got, "%begin 11\n%end 11\n");
 
 	close(fd);
 	ctl_server_free(srv);

@@ -289,7 +289,7 @@ main(void)
 	    "monitor");
 	T_EQ_INT(st, 23);
 	T_EQ_STR(comp(S, "add authentication=mschap1,", NULL, &st),
-	    "chap mschap2 pap");
+	    "chap eap mschap2 pap");
 	T_EQ_STR(comp(S, "add conn", NULL, &st), "connect-to=");
 	T_EQ_INT(st, 4);
 	T_EQ_STR(comp(S, "add user=x pass", NULL, &st), "password=");
@@ -303,7 +303,7 @@ main(void)
 	    "mschap1 mschap2");
 	T_EQ_INT(st, 23);
 	T_EQ_STR(comp(S, "add authentication=mschap1,", NULL, &st),
-	    "chap mschap2 pap");
+	    "chap eap mschap2 pap");
 	T_EQ_STR(comp(S, "monitor ", names, &st),
 	    "[find office sstp-out1 sstp-out2");
 	T_EQ_STR(comp(S, "monitor sstp", names, &st), "sstp-out1 sstp-out2");

@@ -143,11 +143,11 @@ test_tun(const char *tun)
 	T_EQ_INT(netif_prefix_parse("2001:db8:44::/48", &fam, v6, &plen), 0);
 	T_EQ_INT(netif_route_add_dev(r, fam, v6, plen, idx, 5, &cause), 0);
 	T_CHECK(has(sh("ip -4 route show dev %s", tun),
-	    "10.45.0.0/16 proto static scope link metric 7"));
+	    "10.45.0.0/16 proto 157 scope link metric 7"));
 	T_CHECK(has(sh("ip -4 route show dev %s", tun),
-	    "default proto static scope link metric 20"));
+	    "default proto 157 scope link metric 20"));
 	T_CHECK(has(sh("ip -6 route show dev %s", tun),
-	    "2001:db8:44::/48 proto static metric 5"));
+	    "2001:db8:44::/48 proto 157 metric 5"));
 	/* An identical route is refused, and not recorded twice. */
 	T_EQ_INT(netif_route_add_dev(r, AF_INET, &net, 0, idx, 20, &cause),
 	    -EEXIST);
@@ -223,6 +223,7 @@ test_server_route(const char *veth, const char *peer)
 	T_EQ_INT(netif_route_add_server(r, AF_INET, &server, &cause), 0);
 	T_CHECK(has(sh("ip -4 route show 198.51.100.7"),
 	    "198.51.100.7 via 192.0.2.1 dev"));
+	T_CHECK(has(sh("ip -4 route show 198.51.100.7"), "proto 157"));
 	/* On the link itself: nothing to add. */
 	inet_pton(AF_INET, "192.0.2.9", &onlink);
 	T_EQ_INT(netif_route_add_server(r, AF_INET, &onlink, &cause), 0);
@@ -242,6 +243,20 @@ test_server_route(const char *veth, const char *peer)
 	T_CHECK(has(sh("ip -4 route show"), "default via 192.0.2.1"));
 	T_CHECK(has(sh("ip -6 route show"), "default via 2001:db8:1::1"));
 	netif_routes_free(r);
+
+	/* Start-up: routes of protocol 157 (a killed daemon's) go, no other. */
+	sh("ip route add 203.0.113.0/24 via 192.0.2.1 proto 157; "
+	    "ip route add 203.0.114.0/24 via 192.0.2.1 proto static; "
+	    "ip route add 203.0.115.0/24 via 192.0.2.1 proto 157 table 77; "
+	    "ip -6 route add 2001:db8:77::/48 via 2001:db8:1::1 proto 157");
+	T_CHECK(has(sh("ip route show proto 157 table all"), "203.0.115.0/24"));
+	T_EQ_INT(netif_routes_purge_stale(&cause), 3);
+	T_CHECK(lacks(sh("ip route show table all"), "203.0.113.0/24"));
+	T_CHECK(lacks(sh("ip route show table all"), "203.0.115.0/24"));
+	T_CHECK(lacks(sh("ip -6 route show table all"), "2001:db8:77::"));
+	T_CHECK(has(sh("ip route show"), "203.0.114.0/24 via 192.0.2.1"));
+	T_CHECK(has(sh("ip -4 route show"), "default via 192.0.2.1"));
+	T_EQ_INT(netif_routes_purge_stale(&cause), 0);
 
 	/* No route at all: a clear error. */
 	sh("ip route del default; ip -6 route del default");
@@ -312,10 +327,20 @@ test_dns_fake_child(const char *dir)
 	free(cause);
 	d1.s_addr = d2.s_addr = 0;
 	T_EQ_INT(netif_dns_set("none0", d1, d2, &cause), 0);
+	/* A record left by a killed daemon (Debian's resolvconf layout). */
+	T_EQ_INT(mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0);
+	T_EQ_INT(mkdir("/run/resolvconf", 0755), 0);
+	T_EQ_INT(mkdir("/run/resolvconf/interface", 0755), 0);
+	if ((f = fopen("/run/resolvconf/interface/stale0", "w")) != NULL)
+		fclose(f);
+	T_EQ_INT(netif_dns_clear_stale("stale0"), 1);
+	T_EQ_INT(netif_dns_clear_stale("other0"), 0);
+	T_EQ_INT(netif_dns_clear_stale("../x"), 0);
 	snprintf(path, sizeof path, "cat %s/log", dir);
 	T_EQ_STR(sh("%s", path), "args: -a sstpx0\nnameserver 192.0.2.53\n"
 	    "nameserver 192.0.2.54\nargs: -d sstpx0\nargs: -a fail0\n"
-	    "nameserver 192.0.2.53\nnameserver 192.0.2.54\n");
+	    "nameserver 192.0.2.53\nnameserver 192.0.2.54\n"
+	    "args: -d stale0\n");
 	printf("resolvconf: %d checks in the child, %d failed\n", t_checks,
 	    t_failed);
 	return t_failed ? 1 : 0;

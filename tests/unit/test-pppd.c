@@ -32,6 +32,50 @@ out_cb(void *arg, uint8_t *frame, size_t len)
 {
 }
 
+/* The relay test: frames pppd writes on its tty, throttling, and input(). */
+static struct ppp_engine *relay_e;
+static int relay_frames;
+static int relay_throttle_ok = 1;
+static uint8_t relay_first[64];
+static size_t relay_first_len;
+static struct event *relay_ev;
+static int count_frames;
+
+static void
+count_out_cb(void *arg, uint8_t *frame, size_t len)
+{
+	count_frames++;
+}
+
+static void
+relay_unthrottle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	/* While throttled, the second frame (already read) must wait. */
+	if (relay_frames != 1)
+		relay_throttle_ok = 0;
+	ppp_pppd_ops.throttle(relay_e, 0);
+}
+
+static void
+relay_out_cb(void *arg, uint8_t *frame, size_t len)
+{
+	struct timeval tv = { 0, 300000 };
+
+	/* PPP_HEADROOM writable bytes in front of every frame. */
+	memset(frame - PPP_HEADROOM, 0xee, PPP_HEADROOM);
+	if (++relay_frames == 1) {
+		if (len <= sizeof relay_first) {
+			memcpy(relay_first, frame, len);
+			relay_first_len = len;
+		}
+		ppp_pppd_ops.throttle(relay_e, 1);
+		relay_ev = evtimer_new(base, relay_unthrottle_cb, NULL);
+		evtimer_add(relay_ev, &tv);
+		/* Echo it back: the stand-in reads it from its tty. */
+		ppp_pppd_ops.input(relay_e, frame, len);
+	}
+}
+
 static void
 auth_cb(void *arg, const uint8_t *hlak)
 {
@@ -277,6 +321,84 @@ main(void)
 	T_CHECK(cause != NULL);
 	free(cause);
 	T_EQ_INT(ctl_dir_entries(), 0);
+
+	/*
+	 * The relay: the stand-in writes two HDLC frames (recorded from pppd)
+	 * on its tty and reads back what input() sends it.
+	 */
+	{
+		static const char *stream =
+		    "7eff7d23c0217d217d217d207d387d217d247d25787d227d267d207d207d207d20"
+		    "7d257d2678d1cb7d3f7d277d227d287d22c0237e"
+		    "7eff7d23c0217d257d227d207d3055736572207265717565737453337e";
+		struct ppp_callbacks rcb = { relay_out_cb, auth_cb, up_cb, down_cb };
+		struct timeval tv = { 10, 0 };
+		uint8_t bytes[128];
+		char path[128], *got;
+		size_t n = t_unhex(stream, bytes, sizeof bytes);
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/frames.bin", dir);
+		f = fopen(path, "wb");
+		fwrite(bytes, 1, n, f);
+		fclose(f);
+		/* 53 bytes: the first frame, encoded as pppd did. */
+		write_file("pppd",
+		    "#!/bin/sh\n"
+		    "for a; do tty=$a; break; done\n"
+		    "d=$(dirname \"$0\")\n"
+		    "cat \"$d/frames.bin\" > \"$tty\"\n"
+		    "dd if=\"$tty\" of=\"$d/got.bin\" bs=1 count=53 2>/dev/null\n"
+		    "sleep 1\n"
+		    "exit 0\n", 0755);
+		cfg.ifname = "sstp-t1";
+		cfg.pppd_options = NULL;
+		downs = 0;
+		relay_e = ppp_pppd_ops.start(&cfg, &rcb, NULL, &cause);
+		T_CHECK(relay_e != NULL);
+		if (relay_e != NULL) {
+			event_base_loopexit(base, &tv);
+			event_base_dispatch(base);
+			T_EQ_INT(downs, 1);
+			T_EQ_INT(relay_frames, 2);
+			T_CHECK(relay_throttle_ok);
+			T_EQ_INT(relay_first_len, 28);
+			T_EQ_STR(reason, "pppd exited (pppd exit 0)");
+			got = read_file("got.bin");
+			T_EQ_MEM(got, bytes, 53);
+			ppp_pppd_ops.free(relay_e);
+		}
+		free(cause);
+		cause = NULL;
+
+		/* pppd's last frames before it exits still go out. */
+		write_file("pppd",
+		    "#!/bin/sh\n"
+		    "for a; do tty=$a; break; done\n"
+		    "cat \"$(dirname \"$0\")/frames.bin\" > \"$tty\"\n"
+		    "exit 0\n", 0755);
+		rcb.output_cb = count_out_cb;
+		for (int i = 0; i < 5; i++) {
+			struct ppp_engine *e2;
+
+			count_frames = 0;
+			downs = 0;
+			e2 = ppp_pppd_ops.start(&cfg, &rcb, NULL, &cause);
+			T_CHECK(e2 != NULL);
+			if (e2 == NULL)
+				break;
+			event_base_loopexit(base, &tv);
+			event_base_dispatch(base);
+			T_EQ_INT(downs, 1);
+			T_EQ_INT(count_frames, 2);
+			ppp_pppd_ops.free(e2);
+		}
+		if (relay_ev != NULL)
+			event_free(relay_ev);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/got.bin", dir);
+		unlink(path);
+	}
 
 	/* free(NULL) and friends are harmless. */
 	ppp_pppd_ops.free(NULL);
