@@ -86,9 +86,11 @@ connect_daemon(int quiet)
 }
 
 /*
- * Join argv into one command line.  The shell ate the user's quotes, so a
- * word with blanks or special characters gets them back: key="value",
- * key~"regex" or "word" (a closing ']' of a [find ...] stays outside).
+ * Join argv into one command line.  A single argument is the whole line as
+ * written, quotes and all (sstpctl '/interface sstp-client print', as with
+ * ssh).  Otherwise the shell ate the user's quotes, so a word with blanks or
+ * special characters gets them back: key="value", key~"regex" or "word" (a
+ * closing ']' of a [find ...] stays outside).
  */
 static char *
 join_args(int argc, char **argv)
@@ -98,6 +100,11 @@ join_args(int argc, char **argv)
 	size_t		 len = 0, klen, close;
 	int		 i, depth = 0;
 
+	if (argc == 1) {
+		if ((line = strdup(argv[0])) == NULL)
+			abort();
+		return line;
+	}
 	for (i = 0; i < argc; i++) {
 		a = argv[i];
 		if (strpbrk(a, " \t\"\\$?;") == NULL ||

@@ -116,6 +116,7 @@ struct transport {
 	uint8_t			*wq;
 	size_t			 wq_off, wq_len;
 	int			 want_drain;
+	int			 corked;	/* transport_cork(): hold writes */
 
 	/* Callbacks may free the transport: the free then waits for us. */
 	int			 busy;
@@ -1397,7 +1398,8 @@ transport_arm_write(struct transport *t)
 	 * transport_write() itself emptied the queue.
 	 */
 	if (t->tls_pending != 0 || t->req_off < t->req_len ||
-	    (t->state == TRANSPORT_READY && (t->wq_len > 0 || t->want_drain)))
+	    (t->state == TRANSPORT_READY && !t->corked &&
+	    (t->wq_len > 0 || t->want_drain)))
 		event_add(t->ev_write, NULL);
 	else
 		event_del(t->ev_write);
@@ -1631,7 +1633,9 @@ transport_write(struct transport *t, const uint8_t *buf, size_t len)
 	}
 	memcpy(t->wq + t->wq_off + t->wq_len, buf, len);
 	t->wq_len += len;
-	if (t->state == TRANSPORT_READY && t->tls_pending == 0) {
+	if (t->corked)
+		;	/* transport_uncork() sends it, with what follows */
+	else if (t->state == TRANSPORT_READY && t->tls_pending == 0) {
 		/* Send at once; errors come back through error_cb. */
 		if (transport_tls_flush(t) != 0)
 			return 0;
@@ -1643,6 +1647,26 @@ transport_write(struct transport *t, const uint8_t *buf, size_t len)
 		return 1;
 	}
 	return 0;
+}
+
+void
+transport_cork(struct transport *t)
+{
+	t->corked = 1;
+}
+
+void
+transport_uncork(struct transport *t)
+{
+	if (!t->corked)
+		return;
+	t->corked = 0;
+	if (t->state != TRANSPORT_READY)
+		return;
+	/* The queue is contiguous: one record per TRANSPORT_READ_SIZE. */
+	if (t->tls_pending == 0 && transport_tls_flush(t) != 0)
+		return;
+	transport_arm_write(t);
 }
 
 void

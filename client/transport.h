@@ -68,12 +68,31 @@ void	transport_free(struct transport *t);
 int	transport_write(struct transport *t, const uint8_t *buf, size_t len);
 
 /*
+ * Batching: between transport_cork() and transport_uncork(), what
+ * transport_write() queues is held (its return values are unchanged); the
+ * uncork sends it all in as few TLS records as fit (16 KiB each), so that
+ * several SSTP packets written in one wake-up share a record instead of
+ * costing one record (and its header, tag and syscall) each.  Not nested.
+ */
+void	transport_cork(struct transport *t);
+void	transport_uncork(struct transport *t);
+
+/*
  * The GnuTLS priority string for cfg's tls_version, ciphers and pfs (the
  * mapping is in sstpcd-tls(7)), so the daemon can refuse a bad setting at
  * once.  Returns 0, or -EINVAL/-ENOBUFS with an allocated *cause.
  */
 int	transport_priority(const struct transport_config *cfg, char *buf,
 	    size_t cap, char **cause);
+
+/*
+ * The files cfg names (ca_file, cert_file, key_file) can be read and parsed
+ * as the handshake will: a missing or broken file is a configuration error,
+ * not worth retrying.  Returns 0, or a negative errno with an allocated
+ * *cause naming the property: "ca-certificate /x: No such file or
+ * directory".
+ */
+int	transport_check_files(const struct transport_config *cfg, char **cause);
 
 /* Valid after ready_cb: hashes of the server's DER leaf certificate. */
 void	transport_cert_hashes(const struct transport *t, uint8_t sha1[20],

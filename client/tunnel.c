@@ -1,6 +1,8 @@
 /* tunnel.c - one SSTP client interface at run time: transport, SSTP call, PPP engine, routes. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -52,6 +54,8 @@ struct tunnel {
 	struct scripts_run	*up_scripts;	/* ip-up.d still running */
 	int			 up;
 	int			 throttled;
+	int			 corked;	/* transport held until uncork_ev */
+	struct event		*uncork_ev;
 	struct ppp_link_info	 link;
 	char			 ifname[32];
 	char			 encoding[96];
@@ -236,6 +240,22 @@ tunnel_frame_is_ip(const uint8_t *f, size_t len, size_t *hdr)
 	return proto == PPP_PROTO_IP || proto == PPP_PROTO_IPV6;
 }
 
+/*
+ * Batching: the frames an engine hands over in one wake-up (the built-in
+ * engine reads up to 64 packets from the TUN per wake-up) are held in the
+ * transport and sent together, several SSTP packets per TLS record, once
+ * the wake-up is over.
+ */
+static void
+tunnel_uncork_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel *t = arg;
+
+	t->corked = 0;
+	if (t->tr != NULL)
+		transport_uncork(t->tr);
+}
+
 /* PPP engine callbacks. */
 
 static void
@@ -246,6 +266,11 @@ tunnel_ppp_output_cb(void *arg, uint8_t *frame, size_t len)
 
 	if (t->ss == NULL || t->failing)
 		return;
+	if (!t->corked && t->tr != NULL) {
+		t->corked = 1;
+		transport_cork(t->tr);
+		event_active(t->uncork_ev, EV_TIMEOUT, 1);
+	}
 	if (tunnel_frame_is_ip(frame, len, &hdr)) {
 		t->tx_packets++;
 		t->tx_bytes += len - hdr;
@@ -346,9 +371,38 @@ tunnel_scripts_down_done(void *arg, int failures)
 }
 
 /*
+ * pppd's own directory: pppd runs ip-up and ip-down there itself, and
+ * Debian's /etc/ppp/ip-up runs ip-up.d (run-parts).  A variable so that the
+ * unit test can point it elsewhere.
+ */
+const char *tunnel_pppd_scripts_dir = "/etc/ppp";
+
+/* Are a and b the same directory (by name, trailing slashes aside, or inode)? */
+static int
+tunnel_same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	if (la == lb && strncmp(a, b, la) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
  * ppp-scripts=yes: the scripts of ip-up.d / ip-down.d under ppp-scripts-dir,
  * with pppd's environment.  Down scripts outlive the tunnel; up scripts
  * still running at teardown are cancelled.
+ *
+ * With the pppd engine and ppp-scripts-dir being pppd's own /etc/ppp, pppd
+ * runs /etc/ppp/ip-up (and with it ip-up.d) itself, as its users expect:
+ * sstpcd running them too would run every script twice, so it does not.
+ * Another ppp-scripts-dir is sstpcd's alone and runs with either engine.
  */
 static void
 tunnel_scripts(struct tunnel *t, int up)
@@ -361,6 +415,12 @@ tunnel_scripts(struct tunnel *t, int up)
 	if (!cfg_bool(&t->run, P_PPP_SCRIPTS) ||
 	    (base = tunnel_path(&t->run, P_PPP_SCRIPTS_DIR)) == NULL)
 		return;
+	if (strcmp(t->ops->name, "pppd") == 0 &&
+	    tunnel_same_dir(base, tunnel_pppd_scripts_dir)) {
+		log_debug("%s: ppp-scripts: pppd runs %s/%s itself",
+		    tunnel_name(t), base, up ? "ip-up" : "ip-down");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s/%s", base, up ? "ip-up.d" : "ip-down.d");
 	memset(&env, 0, sizeof env);
 	env.ifname = t->link.ifname;
@@ -647,6 +707,8 @@ tunnel_release(struct tunnel *t)
 	t->ss = NULL;
 	transport_free(t->tr);
 	t->tr = NULL;
+	event_del(t->uncork_ev);
+	t->corked = 0;
 	t->up = 0;
 	t->throttled = 0;
 	t->failing = 0;
@@ -807,8 +869,14 @@ tunnel_connect(struct tunnel *t)
 	{
 		char prio[512], *cause = NULL;
 
-		/* A TLS setting GnuTLS refuses is a configuration error. */
-		if (transport_priority(&tc, prio, sizeof prio, &cause) != 0) {
+		/*
+		 * A TLS setting GnuTLS refuses, or a certificate file that is
+		 * missing or unreadable, is a configuration error: no retry
+		 * until the configuration changes (RouterOS keeps such an
+		 * interface in error until 'set').
+		 */
+		if (transport_priority(&tc, prio, sizeof prio, &cause) != 0 ||
+		    transport_check_files(&tc, &cause) != 0) {
 			snprintf(t->last_reason, sizeof t->last_reason, "%s",
 			    cause != NULL ? cause : "bad TLS settings");
 			log_err("%s: %s", tunnel_name(t), t->last_reason);
@@ -983,6 +1051,9 @@ tunnel_new(struct event_base *base, const struct iface_config *cfg,
 	timer_init(&t->down_timer, tunnel_down_cb, t);
 	timer_init(&t->stop_timer, tunnel_stop_cb, t);
 	timer_init(&t->retry_timer, tunnel_retry_cb, t);
+	if ((t->uncork_ev = event_new(base, -1, 0, tunnel_uncork_cb, t)) ==
+	    NULL)
+		abort();
 	t->state = TUN_DISABLED;
 	t->status = tunnel_state_name(TUN_DISABLED);
 	if (!cfg_bool(&t->cfg, P_DISABLED))
@@ -1004,6 +1075,7 @@ tunnel_free(struct tunnel *t)
 	tunnel_release(t);
 	tunnel_dod_close(t);
 	timer_stop(&t->retry_timer);
+	event_free(t->uncork_ev);
 	log_info("%s: removed from the host", tunnel_name(t));
 	cfg_clear(&t->cfg);
 	cfg_clear(&t->run);

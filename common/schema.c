@@ -15,7 +15,8 @@ static const char *const w_auth[] = { "pap", "chap", "mschap1", "mschap2", "eap"
     NULL };
 static const char *const w_disabled[] = { "disabled", NULL };
 static const char *const w_tls[] = { "any", "only-1.2", "only-1.3", NULL };
-static const char *const w_ciphers[] = { "aes256-sha", "aes256-gcm-sha384", NULL };
+static const char *const w_ciphers[] = { "aes128-sha", "aes256-sha",
+    "aes128-gcm-sha256", "aes256-gcm-sha384", "chacha20-poly1305", NULL };
 static const char *const w_pfs[] = { "no", "yes", "required", NULL };
 static const char *const w_profile[] = { "default", "default-encryption", NULL };
 static const char *const w_engine[] = { "auto", "pppd", "builtin", NULL };

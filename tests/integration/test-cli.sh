@@ -67,6 +67,9 @@ t_assert_match "$out" $'\n 2 X  name=spare .* port=8443 ' "terse line 2"
 
 out=$(t_expect "${C[@]}" /interface sstp-client print count-only where disabled)
 t_assert_eq "$out" 2 "count-only where disabled"
+# One argument is the whole line as written, quotes kept (as with ssh).
+out=$(t_expect "${C[@]}" '/interface sstp-client print count-only where disabled')
+t_assert_eq "$out" 2 "one-argument command line"
 out=$(t_expect "${C[@]}" /interface sstp-client print as-value proplist=name,port where name~"^sp")
 t_assert_match "$out" '^\.id=\*[0-9A-F]+;name=spare;port=8443;running=no$' "as-value"
 out=$(t_expect "${C[@]}" /interface sstp-client print json)

@@ -44,6 +44,13 @@ main(void)
 	T_EQ_INT(prop_find("verify-server-address-from-certificate"),
 	    P_VERIFY_SERVER_ADDRESS);
 
+	/* Every cipher name the TLS layer maps is accepted, prefixes too. */
+	T_EQ_STR(chk(P_CIPHERS, "chacha20-poly1305,aes128-gcm"),
+	    "aes128-gcm-sha256,chacha20-poly1305");
+	T_EQ_STR(chk(P_CIPHERS, "aes128-sha"), "aes128-sha");
+	T_CHECK(strncmp(chk(P_CIPHERS, "aes256"), "ERR: ", 5) == 0);
+	T_CHECK(strncmp(chk(P_CIPHERS, "rc4"), "ERR: ", 5) == 0);
+
 	/* Defaults as the issue wants them. */
 	T_EQ_STR(cfg_get(&c, P_DISABLED), "yes");
 	T_EQ_STR(cfg_get(&c, P_PORT), "443");

@@ -48,6 +48,7 @@ static struct {
 	enum answer		 answer;
 	int			 go[2];		/* pipe: "start reading now" */
 	size_t			 received;	/* ANSWER_200_SLOW: bytes checked */
+	size_t			 records;	/* ... and records they came in */
 	int			 pattern_ok;
 	char			 request[1024];
 	char			 connect_req[1024];
@@ -289,6 +290,10 @@ srv_main(void *arg)
 				if ((uint8_t)buf[i] != (uint8_t)(srv.received + i))
 					srv.pattern_ok = 0;
 			}
+			/* A record is done when none of it is left over. */
+			if (gnutls_record_check_pending(s) == 0)
+				__atomic_add_fetch(&srv.records, 1,
+				    __ATOMIC_SEQ_CST);
 			__atomic_add_fetch(&srv.received, (size_t)n,
 			    __ATOMIC_SEQ_CST);
 		}
@@ -707,6 +712,92 @@ test_back_pressure(void)
 	close(srv.go[1]);
 }
 
+/* Write n packets of len bytes continuing srv's byte pattern from *sent. */
+static void
+cork_write(size_t n, size_t len, size_t *sent)
+{
+	uint8_t	pkt[1500];
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < len; j++)
+			pkt[j] = (uint8_t)(*sent + j);
+		T_CHECK(transport_write(cl.t, pkt, len) >= 0);
+		*sent += len;
+	}
+}
+
+/* Run the loop until the server has every byte sent (or 4 s went by). */
+static void
+cork_wait(size_t sent)
+{
+	int	i;
+
+	for (i = 0; i < 200 && __atomic_load_n(&srv.received,
+	    __ATOMIC_SEQ_CST) < sent; i++) {
+		struct timeval tv = { 0, 20000 };
+
+		event_base_loopexit(cl.base, &tv);
+		event_base_dispatch(cl.base);
+	}
+	T_EQ_INT(__atomic_load_n(&srv.received, __ATOMIC_SEQ_CST), sent);
+}
+
+/* Corked writes leave in one TLS record (16 KiB at most), not one each. */
+static void
+test_cork(void)
+{
+	struct transport_config	 cfg;
+	size_t			 sent = 0;
+	int			 i;
+
+	cfg_default(&cfg);
+	T_CHECK(pipe(srv.go) == 0);
+	memset(&cl, 0, sizeof cl);
+	cl.base = timer_get_base();
+	srv.answer = ANSWER_200_SLOW;
+	srv.received = 0;
+	srv.records = 0;
+	T_CHECK(pthread_create(&srv.thread, NULL, srv_main, NULL) == 0);
+	T_CHECK(write(srv.go[1], "g", 1) == 1);
+	cl.t = transport_new(cl.base, &cfg, &cl_cb, NULL);
+	while (!cl.ready && cl.error[0] == '\0')
+		event_base_loop(cl.base, EVLOOP_ONCE);
+	T_EQ_INT(cl.ready, 1);
+
+	/* Uncorked: a record per write. */
+	cork_write(3, 100, &sent);
+	cork_wait(sent);
+	T_EQ_INT(srv.records, 3);
+
+	/* Corked: nothing leaves until the uncork, then one record. */
+	transport_cork(cl.t);
+	cork_write(10, 100, &sent);
+	for (i = 0; i < 5; i++)
+		event_base_loop(cl.base, EVLOOP_NONBLOCK);
+	usleep(50000);
+	T_EQ_INT(__atomic_load_n(&srv.received, __ATOMIC_SEQ_CST), 300);
+	transport_uncork(cl.t);
+	cork_wait(sent);
+	T_EQ_INT(srv.records, 4);
+
+	/* 20 full-size packets: two records of at most 16 KiB. */
+	transport_cork(cl.t);
+	cork_write(20, 1400, &sent);
+	transport_uncork(cl.t);
+	cork_wait(sent);
+	T_EQ_INT(srv.records, 6);
+	/* Uncorking twice, or without a cork, changes nothing. */
+	transport_uncork(cl.t);
+	cork_write(1, 100, &sent);
+	cork_wait(sent);
+	T_EQ_INT(srv.records, 7);
+	finish();
+	T_EQ_INT(srv.pattern_ok, 1);
+	close(srv.go[0]);
+	close(srv.go[1]);
+}
+
 int
 main(void)
 {
@@ -724,6 +815,7 @@ main(void)
 	test_proxy();
 	test_free_in_callbacks();
 	test_back_pressure();
+	test_cork();
 
 	unlink(srv.ca_path);
 	close(srv.lfd);

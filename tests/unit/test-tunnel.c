@@ -63,6 +63,22 @@ transport_write(struct transport *t, const uint8_t *buf, size_t len)
 	return tr_write_ret;
 }
 
+static int tr_corked, tr_corks, tr_uncorks;
+
+void
+transport_cork(struct transport *t)
+{
+	tr_corked = 1;
+	tr_corks++;
+}
+
+void
+transport_uncork(struct transport *t)
+{
+	tr_corked = 0;
+	tr_uncorks++;
+}
+
 int
 transport_priority(const struct transport_config *cfg, char *buf, size_t cap,
     char **cause)
@@ -225,6 +241,21 @@ e_free(struct ppp_engine *e)
 const struct ppp_engine_ops ppp_builtin_ops = {
 	"builtin", e_available, e_start, e_input, e_throttle_fn, e_stop, e_free
 };
+
+/* pppd, played the same way; not available unless a test says so. */
+static int pppd_avail;
+
+static int
+e_pppd_available(const char **why)
+{
+	return pppd_avail;
+}
+
+const struct ppp_engine_ops ppp_pppd_ops = {
+	"pppd", e_pppd_available, e_start, e_input, e_throttle_fn, e_stop,
+	e_free
+};
+extern const char *tunnel_pppd_scripts_dir;
 
 struct netif_routes { int n; };
 static int routes_added, routes_freed, route_server, route_default;
@@ -412,6 +443,43 @@ bring_up(void)
 	e_cb.up_cb(e_arg, &li);
 }
 
+/* Setting name=value puts the tunnel in error, with reason starting so. */
+static void
+cert_error(struct tunnel *t, struct iface_config *c, const char *name,
+    const char *value, const char *reason)
+{
+	struct tunnel_status st;
+	int n = tr_new;
+
+	set(c, name, value);
+	tunnel_reconfigure(t, c);
+	tunnel_status(t, &st);
+	T_EQ_STR(st.status, "error");
+	T_CHECK(strncmp(st.last_disconnect_reason, reason, strlen(reason)) ==
+	    0);
+	T_EQ_INT(tr_new, n);
+}
+
+/* Up and down once with ppp-scripts; what the scripts of dir wrote. */
+static void
+scripts_cycle(struct tunnel *t, const struct iface_config *c, const char *dir,
+    char *up, char *down, size_t size)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "rm -f %s/up.out %s/down.out", dir, dir);
+	T_EQ_INT(system(path), 0);
+	tunnel_reconfigure(t, c);
+	bring_up();
+	run_for(400);
+	snprintf(path, sizeof path, "%s/up.out", dir);
+	slurp(path, up, size);
+	tr_cb.error_cb(tr_arg, "gone");
+	run_for(400);
+	snprintf(path, sizeof path, "%s/down.out", dir);
+	slurp(path, down, size);
+}
+
 int
 main(void)
 {
@@ -512,9 +580,17 @@ main(void)
 	T_CHECK(st.idle_ms >= 250);
 	ss_cb.data_cb(ss_arg, ip + PPP_HEADROOM, 24);
 	ss_cb.data_cb(ss_arg, lcp + PPP_HEADROOM, 8);
+	n = tr_corks;
 	e_cb.output_cb(e_arg, ip + PPP_HEADROOM, 24);
 	e_cb.output_cb(e_arg, lcp + PPP_HEADROOM, 8);
 	T_EQ_INT(ss_sent, 2);
+	/* One wake-up's frames are held and go out together after it. */
+	T_EQ_INT(tr_corks, n + 1);
+	T_EQ_INT(tr_corked, 1);
+	n = tr_uncorks;
+	run_now();
+	T_EQ_INT(tr_corked, 0);
+	T_EQ_INT(tr_uncorks, n + 1);
 	tunnel_status(t, &st);
 	T_EQ_INT(st.rx_packets, 1);
 	T_EQ_INT(st.rx_bytes, 20);
@@ -632,9 +708,46 @@ main(void)
 	T_CHECK(strstr(st.last_disconnect_reason, "TLS 1.2") != NULL);
 	T_EQ_INT(tr_new, 5);
 
+	/*
+	 * A certificate file that is missing or no certificate: a
+	 * configuration error named after the property, not retried.
+	 */
+	{
+		char junk[64];
+		FILE *f;
+
+		set(&c, "tls-version", "any");
+		n = tr_new;
+		cert_error(t, &c, "ca-certificate", "/nonexistent/ca.pem",
+		    "ca-certificate /nonexistent/ca.pem: No such file or "
+		    "directory");
+		run_for(1200);
+		T_EQ_INT(tr_new, n);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.status, "error");
+
+		snprintf(junk, sizeof junk, "/tmp/test-tunnel-junk.%d",
+		    (int)getpid());
+		f = fopen(junk, "w");
+		fputs("not a certificate\n", f);
+		fclose(f);
+		cert_error(t, &c, "ca-certificate", junk, "ca-certificate /tmp/");
+		set(&c, "ca-certificate", "none");
+		set(&c, "certificate", junk);
+		cert_error(t, &c, "certificate-key", "/nonexistent/key.pem",
+		    "certificate-key /nonexistent/key.pem: No such file or "
+		    "directory");
+		cert_error(t, &c, "certificate-key", junk, "certificate /tmp/");
+		T_EQ_INT(tr_new, n);
+		unlink(junk);
+		/* Repaired here, applied by the next reconfigure ('set'). */
+		set(&c, "certificate", "none");
+		set(&c, "certificate-key", "none");
+	}
+
 	/* ppp-scripts: ip-up.d at up, ip-down.d at down, pppd's variables. */
 	{
-		char dir[128], path[256], buf[512];
+		char dir[128], path[512], up[256], down[256];
 		FILE *f;
 
 		snprintf(dir, sizeof dir, "/tmp/test-tunnel.%d", (int)getpid());
@@ -655,17 +768,32 @@ main(void)
 		set(&c, "tls-version", "any");
 		set(&c, "ppp-scripts", "yes");
 		set(&c, "ppp-scripts-dir", dir);
-		tunnel_reconfigure(t, &c);
-		bring_up();
-		run_for(400);
-		snprintf(path, sizeof path, "%s/up.out", dir);
-		slurp(path, buf, sizeof buf);
-		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
-		tr_cb.error_cb(tr_arg, "gone");
-		run_for(400);
-		snprintf(path, sizeof path, "%s/down.out", dir);
-		slurp(path, buf, sizeof buf);
-		T_EQ_STR(buf, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		scripts_cycle(t, &c, dir, up, down, sizeof up);
+		T_EQ_STR(up, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		T_EQ_STR(down, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+
+		/*
+		 * The pppd engine runs pppd's own directory itself (here the
+		 * test's): sstpcd leaves it alone.  Any other it runs.
+		 */
+		pppd_avail = 1;
+		tunnel_pppd_scripts_dir = dir;
+		set(&c, "ppp-engine", "pppd");
+		snprintf(path, sizeof path, "%s/", dir);
+		set(&c, "ppp-scripts-dir", path);
+		scripts_cycle(t, &c, dir, up, down, sizeof up);
+		tunnel_status(t, &st);
+		T_EQ_STR(st.ppp_engine, "pppd");
+		T_EQ_STR(up, "");
+		T_EQ_STR(down, "");
+		tunnel_pppd_scripts_dir = "/nonexistent/ppp";
+		set(&c, "ppp-scripts-dir", dir);
+		scripts_cycle(t, &c, dir, up, down, sizeof up);
+		T_EQ_STR(up, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		T_EQ_STR(down, "t-out1 t-out1 10.9.0.2 10.9.0.1 t-out1 alice\n");
+		set(&c, "ppp-engine", "builtin");
+		pppd_avail = 0;
+
 		snprintf(path, sizeof path, "rm -rf %s", dir);
 		T_EQ_INT(system(path), 0);
 		set(&c, "ppp-scripts", "no");
