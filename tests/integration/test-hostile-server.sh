@@ -58,9 +58,9 @@ t_info "ppp-engine=$engine"
 common="connect-to=$TS_HOST user=$TS_USER password=$TS_PASSWORD ca-certificate=$TS_CA ppp-engine=$engine"
 
 # The good tunnel first, and up before anything hostile starts.
-d_ctl "/interface sstp-client add name=hgood port=4440 $common disabled=no" >/dev/null
+ts_ctl "/interface sstp-client add name=hgood port=4440 $common disabled=no" >/dev/null
 up() { [ "$(ts_mon "$1" status)" = connected ]; }
-t_wait_for 45 up hgood || t_fail "hgood not connected: $(d_ctl '/interface sstp-client monitor hgood once')"
+t_wait_for 45 up hgood || t_fail "hgood not connected: $(t_sstpctl /interface sstp-client monitor hgood once)"
 ts_wait_log good 5 'binding ok sha256' || t_fail "good server: no binding ok"
 lines=()
 for m in "${modes[@]:1}"; do
@@ -69,8 +69,8 @@ for m in "${modes[@]:1}"; do
 	[ "$tag" = noecho ] && ka=keepalive-timeout=3
 	lines+=("/interface sstp-client add name=h$tag port=$port $common $ka")
 done
-out=$(d_ctl "${lines[@]}")
-t_assert_nomatch "$out" '%error|failure' "hostile adds accepted"
+out=$(ts_ctl "${lines[@]}")
+t_assert_eq "$out" "" "hostile adds print nothing"
 
 # The good tunnel must never go down: same server connection all along.
 good_conn=$(grep -c 'accept from' "$T_DIR/ts-good.log")
@@ -86,10 +86,10 @@ for m in "${modes[@]:1}"; do
 	IFS=: read -r tag port args <<<"$m"
 	all+=("h$tag")
 done
-d_ctl "/interface sstp-client enable $(IFS=,; echo "${all[*]}")" >/dev/null
+ts_ctl "/interface sstp-client enable $(IFS=,; echo "${all[*]}")" >/dev/null
 # What the failures below must not change: the saved file and the export.
 conf_sum=$(sha256sum <"$T_DIR/d/sstpcd.conf")
-export_before=$(d_ctl '/export show-sensitive' | grep -v '^%')
+export_before=$(ts_ctl '/export show-sensitive')
 [[ $export_before == *"name=hflood"* ]] || t_fail "export lacks the interfaces: $export_before"
 
 # reason NAME: last-disconnect-reason
@@ -120,7 +120,7 @@ for e in "${expect[@]}"; do
 	ifn=h${e%%|*}
 	re=${e#*|}
 	t_wait_for 80 has_reason "$ifn" "$re" ||
-	    t_fail "$ifn: last-disconnect-reason does not match /$re/: $(d_ctl "/interface sstp-client monitor $ifn once")"
+	    t_fail "$ifn: last-disconnect-reason does not match /$re/: $(t_sstpctl /interface sstp-client monitor "$ifn" once)"
 	t_info "$ifn: $(reason "$ifn")"
 	good_check "$ifn"
 done
@@ -158,10 +158,10 @@ fi
 
 # The saved configuration is what the adds wrote, and survives a restart.
 t_assert_eq "$(sha256sum <"$T_DIR/d/sstpcd.conf")" "$conf_sum" "sstpcd.conf changed"
-d_ctl "/interface sstp-client disable $(IFS=,; echo "${all[*]}")" >/dev/null
+ts_ctl "/interface sstp-client disable $(IFS=,; echo "${all[*]}")" >/dev/null
 d_stop
 d_start "$cns" "$T_DIR/d" -vv
-export_after=$(d_ctl '/export show-sensitive' | grep -v '^%')
+export_after=$(ts_ctl '/export show-sensitive')
 # the hostile ones were disabled before the restart; nothing else differs
 t_assert_eq "$(sed 's/ disabled=[a-z]*//' <<<"$export_after")" \
     "$(sed 's/ disabled=[a-z]*//' <<<"$export_before")" "export after restart"

@@ -13,6 +13,8 @@
 #   ts_wait_log TAG SECONDS REGEX   wait until the log matches (grep -E)
 #   ts_engine                    the ppp-engine the tests use: $TS_ENGINE,
 #                                else builtin when sstpcd has it, else auto
+#   ts_mon NAME KEY              one field of sstpctl's 'monitor NAME once'
+#   ts_ctl LINE...               run the lines as an sstpctl script
 #
 # Variables: TS_NS TS_HOST (10.98.0.2) TS_CA TS_USER TS_PASSWORD
 
@@ -76,8 +78,18 @@ ts_engine() {
 	fi
 }
 
-# ts_mon NAME KEY: one field of 'monitor NAME once' (needs daemon.sh's d_ctl).
+# ts_mon NAME KEY: one field of sstpctl's 'monitor NAME once'.
 ts_mon() {
-	d_ctl "/interface sstp-client monitor $1 once" |
+	t_sstpctl /interface sstp-client monitor "$1" once 2>/dev/null |
 	    sed -n "s/^ *$2: //p" | head -1
+}
+
+# ts_ctl LINE...: the lines as a script on sstpctl's standard input; fails
+# the test when sstpctl does.
+ts_ctl() {
+	local out
+	out=$(printf '%s\n' "$@" | t_sstpctl 2>&1) ||
+	    t_fail "sstpctl failed: $out (script: $*)"
+	[ -n "$out" ] && printf '%s\n' "$out"
+	return 0
 }

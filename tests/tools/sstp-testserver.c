@@ -54,6 +54,8 @@
 #define TS_HTTP_MAX		4096
 #define TS_IO_TIMEOUT_S		10
 #define TS_SERVER_NAME		"sstp-testserver"
+#define TS_RESTART_S		3	/* RFC 1661 4.6: Restart timer */
+#define TS_MAX_RESTARTS		20	/* retransmissions in all, per call */
 #define TS_SSTP_URI	"/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/"
 
 /* PPP protocols and options we answer (besides frame.h). */
@@ -139,6 +141,8 @@ struct ts_conn {
 	gnutls_session_t	 tls;
 	struct event		*rev;
 	struct event		*timer;
+	struct event		*restart;	/* retransmits our requests */
+	unsigned int		 restarts;
 	int			 closed;
 
 	int			 http_done;
@@ -150,7 +154,8 @@ struct ts_conn {
 	uint8_t			 nonce[SSTP_NONCE_LEN];
 	int			 quiet;		/* no-echo has started */
 
-	uint8_t			 lcp_id;
+	uint8_t			 lcp_id;		/* other LCP packets */
+	uint8_t			 lcp_req_id;	/* our Configure-Request */
 	int			 lcp_ours_acked;
 	int			 lcp_theirs_acked;
 	int			 lcp_open;
@@ -169,7 +174,7 @@ struct ts_conn {
 };
 
 static void	ts_close(struct ts_conn *, const char *);
-static void	ts_ipcp_start(struct ts_conn *);
+static void	ts_ipcp_send_req(struct ts_conn *, int);
 
 static void __attribute__((format(printf, 2, 3)))
 ts_log(struct ts_conn *c, const char *fmt, ...)
@@ -377,8 +382,9 @@ ts_timeout_cb(evutil_socket_t fd, short ev, void *arg)
 
 /* ---- LCP, authentication, IPCP (the server side, just enough) */
 
+/* Our LCP Configure-Request; again: a retransmission (same id). */
 static void
-ts_lcp_send_req(struct ts_conn *c)
+ts_lcp_send_req(struct ts_conn *c, int again)
 {
 	uint8_t		mem[32];
 	struct pbuf	b;
@@ -392,7 +398,9 @@ ts_lcp_send_req(struct ts_conn *c)
 	} else if (c->auth_proto == PPP_PROTO_PAP)
 		pbuf_opt16(&b, LCP_OPT_AUTH, PPP_PROTO_PAP);
 	pbuf_opt32(&b, LCP_OPT_MAGIC, c->magic);
-	ts_cp_send(c, PPP_PROTO_LCP, CP_CONFREQ, ++c->lcp_id, mem, b.len);
+	if (!again)
+		c->lcp_req_id++;
+	ts_cp_send(c, PPP_PROTO_LCP, CP_CONFREQ, c->lcp_req_id, mem, b.len);
 }
 
 static void
@@ -404,25 +412,33 @@ ts_auth_done(struct ts_conn *c)
 	/* Strict servers wait for Call Connected before any NCP. */
 }
 
+/* The MS-CHAPv2 Challenge; again: a retransmission (same id, same value). */
 static void
-ts_auth_start(struct ts_conn *c)
+ts_chap_challenge(struct ts_conn *c, int again)
 {
 	uint8_t		mem[64];
 	struct pbuf	b;
 
-	if (c->auth_proto == 0) {
-		ts_log(c, "auth none");
-		ts_auth_done(c);
-		return;
+	if (!again) {
+		gnutls_rnd(GNUTLS_RND_NONCE, c->chap_chal, sizeof c->chap_chal);
+		c->chap_id++;
 	}
-	if (c->auth_proto == PPP_PROTO_PAP)
-		return;		/* the client speaks first */
-	gnutls_rnd(GNUTLS_RND_NONCE, c->chap_chal, sizeof c->chap_chal);
 	pbuf_init(&b, mem, sizeof mem);
 	pbuf_put8(&b, MSCHAP2_CHALLENGE_LEN);
 	pbuf_put(&b, c->chap_chal, sizeof c->chap_chal);
 	pbuf_put(&b, TS_SERVER_NAME, strlen(TS_SERVER_NAME));
-	ts_cp_send(c, PPP_PROTO_CHAP, CHAP_CHALLENGE, ++c->chap_id, mem, b.len);
+	ts_cp_send(c, PPP_PROTO_CHAP, CHAP_CHALLENGE, c->chap_id, mem, b.len);
+}
+
+static void
+ts_auth_start(struct ts_conn *c)
+{
+	if (c->auth_proto == 0) {
+		ts_log(c, "auth none");
+		ts_auth_done(c);
+	} else if (c->auth_proto == PPP_PROTO_CHAP)
+		ts_chap_challenge(c, 0);
+	/* PAP: the client speaks first. */
 }
 
 static void
@@ -502,7 +518,7 @@ ts_lcp_nakrej(struct ts_conn *c, uint8_t code, const uint8_t *d, size_t n)
 			return;
 		}
 	}
-	ts_lcp_send_req(c);
+	ts_lcp_send_req(c, 0);
 }
 
 static void
@@ -521,7 +537,7 @@ ts_lcp(struct ts_conn *c, const uint8_t *info, size_t len)
 		ts_lcp_confreq(c, id, d, n);
 		break;
 	case CP_CONFACK:
-		if (id == c->lcp_id) {
+		if (id == c->lcp_req_id) {
 			c->lcp_ours_acked = 1;
 			ts_lcp_check_open(c);
 		}
@@ -662,15 +678,48 @@ ts_pap(struct ts_conn *c, const uint8_t *info, size_t len)
 	ts_auth_done(c);
 }
 
+/* Our IPCP Configure-Request; again: a retransmission (same id). */
 static void
-ts_ipcp_start(struct ts_conn *c)
+ts_ipcp_send_req(struct ts_conn *c, int again)
 {
 	uint8_t	o[6];
 
 	o[0] = IPCP_OPT_ADDR;
 	o[1] = 6;
 	memcpy(o + 2, &opt.local, 4);
-	ts_cp_send(c, PPP_PROTO_IPCP, CP_CONFREQ, ++c->ipcp_id, o, sizeof o);
+	if (!again)
+		c->ipcp_id++;
+	ts_cp_send(c, PPP_PROTO_IPCP, CP_CONFREQ, c->ipcp_id, o, sizeof o);
+}
+
+/*
+ * The restart timer (RFC 1661 4.6, RFC 1994 4.1): resend whatever request
+ * of ours is unanswered.  Real servers do; a client that drops the first
+ * frames (say, before its PPP engine runs) must still get through.
+ */
+static void
+ts_restart_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ts_conn	*c = arg;
+	const char	*what = NULL;
+
+	if (c->closed || c->quiet || c->restarts >= TS_MAX_RESTARTS)
+		return;
+	if (!c->lcp_ours_acked) {
+		ts_lcp_send_req(c, 1);
+		what = "lcp configure-request";
+	} else if (c->lcp_open && !c->auth_ok &&
+	    c->auth_proto == PPP_PROTO_CHAP) {
+		ts_chap_challenge(c, 1);
+		what = "mschap2 challenge";
+	} else if (c->connected && !c->ipcp_ours_acked) {
+		ts_ipcp_send_req(c, 1);
+		what = "ipcp configure-request";
+	}
+	if (what != NULL) {
+		c->restarts++;
+		ts_log(c, "retransmit %s", what);
+	}
 }
 
 static void ts_after_up(struct ts_conn *);
@@ -734,7 +783,7 @@ ts_ipcp(struct ts_conn *c, const uint8_t *info, size_t len)
 		break;
 	case CP_CONFNAK:
 	case CP_CONFREJ:
-		ts_ipcp_start(c);
+		ts_ipcp_send_req(c, 0);
 		break;
 	case CP_TERMREQ:
 		ts_cp_send(c, PPP_PROTO_IPCP, CP_TERMACK, id, NULL, 0);
@@ -967,6 +1016,7 @@ ts_connect_request(struct ts_conn *c)
 	uint8_t			 mem[64], proto[2] = { 0, 1 };
 	struct sstp_buf		 b;
 	struct timeval		 tv = { opt.timeout_s, 0 };
+	struct timeval		 rtv = { TS_RESTART_S, 0 };
 	int			 n;
 
 	ts_log(c, "connect request");
@@ -1024,7 +1074,8 @@ ts_connect_request(struct ts_conn *c)
 	evtimer_add(c->timer, &tv);
 	c->auth_proto = opt.auth == -1 ? PPP_PROTO_CHAP : opt.auth;
 	gnutls_rnd(GNUTLS_RND_NONCE, &c->magic, sizeof c->magic);
-	ts_lcp_send_req(c);
+	ts_lcp_send_req(c, 0);
+	evtimer_add(c->restart, &rtv);
 }
 
 static void
@@ -1059,7 +1110,7 @@ ts_call_connected(struct ts_conn *c, const uint8_t *pkt, size_t len,
 	evtimer_del(c->timer);
 	ts_log(c, "binding ok %s", proto == SSTP_HASH_PROTO_SHA1 ? "sha1" :
 	    "sha256");
-	ts_ipcp_start(c);
+	ts_ipcp_send_req(c, 0);
 }
 
 static void
@@ -1260,6 +1311,7 @@ ts_free_cb(evutil_socket_t fd, short ev, void *arg)
 
 	event_free(c->rev);
 	event_free(c->timer);
+	event_free(c->restart);
 	gnutls_deinit(c->tls);
 	free(c);
 }
@@ -1276,6 +1328,7 @@ ts_close(struct ts_conn *c, const char *why)
 	ts_log(c, "closed why=%s", why);
 	event_del(c->rev);
 	evtimer_del(c->timer);
+	event_del(c->restart);
 	gnutls_bye(c->tls, GNUTLS_SHUT_WR);
 	close(c->fd);
 	event_base_once(ts.base, -1, EV_TIMEOUT, ts_free_cb, c, &zero);
@@ -1332,6 +1385,7 @@ ts_accept_cb(evutil_socket_t lfd, short ev, void *arg)
 	}
 	c->rev = event_new(ts.base, fd, EV_READ | EV_PERSIST, ts_read_cb, c);
 	c->timer = evtimer_new(ts.base, ts_timeout_cb, c);
+	c->restart = event_new(ts.base, -1, EV_PERSIST, ts_restart_cb, c);
 	event_add(c->rev, NULL);
 }
 
