@@ -524,6 +524,20 @@ tunnel_ppp_down_cb(void *arg, const char *reason)
 		sstp_session_disconnect(t->ss);
 		return;
 	}
+	if (t->ss != NULL && !t->failing &&
+	    (sstp_session_state(t->ss) == SSTP_S_ACKED ||
+	    sstp_session_state(t->ss) == SSTP_S_CONNECTED)) {
+		/*
+		 * The server (or PPP itself) ended the link while the call
+		 * stands: end the call in order too, with Call Disconnect
+		 * (MS-SSTP 3.2.5.2), and keep PPP's reason for the status.
+		 */
+		tunnel_set_state(t, TUN_DISCONNECTING, NULL);
+		snprintf(t->reason, sizeof t->reason, "%s", reason);
+		timer_start(&t->stop_timer, TUNNEL_STOP_MS);
+		sstp_session_disconnect(t->ss);
+		return;
+	}
 	tunnel_fail(t, reason);
 }
 

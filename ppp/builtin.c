@@ -21,7 +21,7 @@
 
 #define BUILTIN_TUN_PATH	"/dev/net/tun"
 /* How long a late IPv6CP may hold the interface back once IPCP is up. */
-#define BUILTIN_V6_WAIT_MS	3000
+#define BUILTIN_V6_WAIT_MS	500
 /* Packets read from the TUN per wake-up (batched into TLS records). */
 #define BUILTIN_TUN_BATCH	64
 /* pppd's placeholder when the peer tells us no address of its own. */

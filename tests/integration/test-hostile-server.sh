@@ -152,6 +152,8 @@ grep -q 'call abort status=3$' "$T_DIR/ts-badmsg.log" || t_fail "no Call Abort s
 grep -q 'call abort status=6$' "$T_DIR/ts-nak.log" || t_fail "no Call Abort status 6 after the Naks"
 grep -q 'call abort status=8$' "$T_DIR/ts-noack.log" || t_fail "no Call Abort status 8 without an Ack"
 grep -q 'disconnect ack$' "$T_DIR/ts-disc.log" || t_fail "no Call Disconnect Ack"
+# A server that ends PPP (LCP Terminate) gets an orderly Call Disconnect.
+grep -q 'call disconnect$' "$T_DIR/ts-lcpterm.log" || t_fail "no Call Disconnect after the server's LCP Terminate"
 if grep -q 'binding ok' "$T_DIR/ts-badauth.log"; then
 	t_fail "the client sent Call Connected after a wrong authenticator response"
 fi
