@@ -46,11 +46,25 @@
  * every control character in both directions.  Frames towards pppd are
  * encoded with that default map: the kernel's ppp_async silently drops
  * unescaped control characters that are in its receive map.
+ *
+ * Frames from the peer wait until pppd has its tty set up.  pppd sets the
+ * tty's modes with TCSAFLUSH and then switches it to the PPP line
+ * discipline; both throw away whatever input is pending, so a frame written
+ * on the master before then is lost.  Seen in the test VM: an LCP
+ * Configure-Request written right after pppd was started never reached it
+ * (3 of 3 tries), one written after pppd's first byte always did; the
+ * server's Configure-Request sent with the SSTP Connect Ack arrives just
+ * then, and was lost until the server resent it (3 s with most servers,
+ * never with one that does not resend).  pppd writes nothing on the tty
+ * before the PPP discipline is in place, so its first byte (its first LCP
+ * frame) says it is ready.  With "silent" pppd sends nothing first, so a
+ * timer lets the frames go after PPPD_READY_MS whatever happens.
  */
 #define PPPD_WBUF_SIZE		(64 * 1024)	/* bytes queued towards pppd */
 #define PPPD_RBUF_SIZE		4096		/* one read from the pty */
 #define PPPD_KILL_MS		5000		/* SIGTERM -> SIGKILL on stop */
 #define PPPD_UP_WAIT_MS		3000		/* wait for IPv6CP after IPCP */
+#define PPPD_READY_MS		2000		/* hold peer frames at most this */
 #define PPPD_PLUGIN_NAME	"sstpcd-pppd-plugin.so"
 
 enum pppd_state {
@@ -85,6 +99,9 @@ struct ppp_engine {
 	struct event		*ev_chld;
 	struct timer		 kill_timer;
 	struct timer		 up_timer;
+	struct timer		 ready_timer;
+	int			 tty_ready;	/* pppd has written on its tty */
+	unsigned long long	 start_ms;
 
 	/* pty -> peer: one read, decoded frame by frame (may pause). */
 	struct hdlc_decoder	 dec;
@@ -257,6 +274,7 @@ pppd_release(struct ppp_engine *e)
 {
 	timer_stop(&e->kill_timer);
 	timer_stop(&e->up_timer);
+	timer_stop(&e->ready_timer);
 	pppd_del_event(&e->ev_read);
 	pppd_del_event(&e->ev_write);
 	pppd_del_event(&e->ev_ctl);
@@ -270,6 +288,7 @@ pppd_release(struct ppp_engine *e)
 }
 
 static int	pppd_drain_read(struct ppp_engine *);
+static void	pppd_tty_ready(struct ppp_engine *, const char *);
 
 /*
  * pppd is gone: pass on what it wrote last and we have not read yet, unless
@@ -519,6 +538,8 @@ pppd_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	e->roff = 0;
 	e->rlen = (size_t)n;
+	if (!e->tty_ready)
+		pppd_tty_ready(e, "pppd wrote");
 	if (pppd_drain_read(e) != 0)
 		return;
 	if (e->throttled && e->ev_read != NULL)
@@ -531,6 +552,8 @@ pppd_flush(struct ppp_engine *e)
 {
 	ssize_t n;
 
+	if (!e->tty_ready)
+		return;		/* held until pppd can take them */
 	while (e->wlen > 0) {
 		n = write(e->master, e->wbuf + e->woff, e->wlen);
 		if (n == -1 && errno == EINTR)
@@ -554,6 +577,23 @@ static void
 pppd_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	pppd_flush(arg);
+}
+
+/* pppd's tty is set up (or we stop waiting): let held frames go. */
+static void
+pppd_tty_ready(struct ppp_engine *e, const char *why)
+{
+	e->tty_ready = 1;
+	timer_stop(&e->ready_timer);
+	log_debug("%s: pppd tty ready after=%llums why=\"%s\" held=%zu",
+	    e->ifname, timer_now_ms() - e->start_ms, why, e->wlen);
+	pppd_flush(e);
+}
+
+static void
+pppd_ready_timer_cb(void *arg)
+{
+	pppd_tty_ready(arg, "timeout (silent?)");
 }
 
 static void
@@ -968,6 +1008,7 @@ pppd_start(const struct ppp_config *cfg, const struct ppp_callbacks *cb,
 		goto nomem;
 	timer_init(&e->kill_timer, pppd_kill_cb, e);
 	timer_init(&e->up_timer, pppd_up_timer_cb, e);
+	timer_init(&e->ready_timer, pppd_ready_timer_cb, e);
 	hdlc_decoder_init(&e->dec, e->frame + PPP_HEADROOM,
 	    sizeof e->frame - PPP_HEADROOM);
 
@@ -1044,6 +1085,8 @@ pppd_start(const struct ppp_config *cfg, const struct ppp_callbacks *cb,
 	event_add(e->ev_read, NULL);
 	event_add(e->ev_listen, NULL);
 	event_add(e->ev_log, NULL);
+	e->start_ms = timer_now_ms();
+	timer_start(&e->ready_timer, PPPD_READY_MS);
 	log_info("%s: pppd started pid=%d tty=%s", e->ifname, (int)pid, tty);
 	return e;
 

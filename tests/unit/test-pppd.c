@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "hdlc.h"
 #include "ppp.h"
 #include "timer.h"
 #include "t.h"
@@ -158,6 +159,44 @@ run(const struct ppp_config *cfg)
 	event_base_loopexit(base, &tv);
 	event_base_dispatch(base);
 	ppp_pppd_ops.free(e);
+}
+
+/*
+ * A frame from the peer given to input() as soon as pppd is started must
+ * still reach it, though pppd, like the stand-in, throws away what its tty
+ * holds when it sets the tty up.  The stand-in's tty output (argument
+ * "first": its first frame, as pppd writes its LCP request; else nothing,
+ * as pppd with "silent") and what it read go to files; returns what it
+ * read, *ms how long the engine ran.
+ */
+static char *
+run_early(const struct ppp_config *cfg, const uint8_t *frame, size_t len,
+    unsigned long long *ms)
+{
+	struct ppp_callbacks cb = { count_out_cb, auth_cb, up_cb, down_cb };
+	struct timeval tv = { 10, 0 };
+	struct ppp_engine *e;
+	unsigned long long t0 = timer_now_ms();
+	char *cause = NULL;
+
+	downs = 0;
+	count_frames = 0;
+	reason[0] = '\0';
+	write_file("early.bin", "", 0644);
+	e = ppp_pppd_ops.start(cfg, &cb, NULL, &cause);
+	T_CHECK(e != NULL);
+	if (e == NULL) {
+		free(cause);
+		return read_file("early.bin");
+	}
+	ppp_pppd_ops.input(e, frame, len);	/* before pppd is set up */
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+	*ms = timer_now_ms() - t0;
+	T_EQ_INT(downs, 1);
+	T_EQ_STR(reason, "pppd exited (pppd exit 0)");
+	ppp_pppd_ops.free(e);
+	return read_file("early.bin");
 }
 
 static int
@@ -393,8 +432,52 @@ main(void)
 			T_EQ_INT(count_frames, 2);
 			ppp_pppd_ops.free(e2);
 		}
+		/*
+		 * Early frames wait for pppd's tty: the stand-in sleeps, then
+		 * drops its pending input as pppd's tcsetattr(TCSAFLUSH) and
+		 * line discipline switch do, then reads.
+		 */
+		{
+			struct hdlc_decoder dec;
+			uint8_t dbuf[PPP_MAX_FRAME + 2], *frame = NULL;
+			size_t used, flen = 0;
+			unsigned long long ms = 0;
+
+			hdlc_decoder_init(&dec, dbuf, sizeof dbuf);
+			T_CHECK(hdlc_decode(&dec, bytes, n, &used, &frame,
+			    &flen) == 1);
+			T_EQ_INT(used, 53);
+			write_file("pppd",
+			    "#!/bin/sh\n"
+			    "for a; do tty=$a; break; done\n"
+			    "d=$(dirname \"$0\")\n"
+			    "sleep 0.5\n"
+			    "dd if=\"$tty\" of=/dev/null bs=4096 count=16 "
+			    "iflag=nonblock 2>/dev/null\n"
+			    "case \" $* \" in *' first '*)\n"
+			    "\thead -c 53 \"$d/frames.bin\" > \"$tty\" ;; esac\n"
+			    "timeout 5 dd if=\"$tty\" of=\"$d/early.bin\" bs=1 "
+			    "count=53 2>/dev/null\n"
+			    "exit 0\n", 0755);
+			/* pppd writes its request first: that frees the queue. */
+			cfg.pppd_options = "first";
+			got = run_early(&cfg, frame, flen, &ms);
+			T_EQ_MEM(got, bytes, 53);
+			T_EQ_INT(count_frames, 1);
+			T_CHECK(ms < 2000);
+			/* pppd with "silent": the frames go after a while. */
+			cfg.pppd_options = "silent";
+			got = run_early(&cfg, frame, flen, &ms);
+			T_EQ_MEM(got, bytes, 53);
+			T_EQ_INT(count_frames, 0);
+			T_CHECK(ms >= 2000 && ms < 5000);
+			cfg.pppd_options = NULL;
+		}
+
 		if (relay_ev != NULL)
 			event_free(relay_ev);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/early.bin", dir);
 		unlink(path);
 		snprintf(path, sizeof path, "%s/got.bin", dir);
 		unlink(path);
