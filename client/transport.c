@@ -96,6 +96,7 @@ struct transport {
 	struct event		*ev_fail;	/* runs error_cb from the loop */
 	struct event		*ev_start;
 	char			 peer[INET6_ADDRSTRLEN + 300];
+	char			 tcp_peer[INET6_ADDRSTRLEN + 16];
 
 	/* The proxy CONNECT or SSTP_DUPLEX_POST request, then its answer. */
 	char			 req[HTTP_REQUEST_MAX];
@@ -611,6 +612,7 @@ transport_connected(struct transport *t)
 	event_del(t->ev_write);
 	(void)setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	log_debug("transport: host=%s connected=%s", t->host, t->attempt_peer);
+	snprintf(t->tcp_peer, sizeof t->tcp_peer, "%s", t->attempt_peer);
 
 	if (t->proxy_host == NULL) {
 		snprintf(t->peer, sizeof t->peer, "%s", t->attempt_peer);
@@ -1687,4 +1689,10 @@ const char *
 transport_peer(const struct transport *t)
 {
 	return t->peer;
+}
+
+const char *
+transport_tcp_peer(const struct transport *t)
+{
+	return t->tcp_peer;
 }

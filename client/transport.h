@@ -101,5 +101,7 @@ void	transport_cert_hashes(const struct transport *t, uint8_t sha1[20],
 const char *transport_encoding(const struct transport *t);
 /* The server's address:port actually connected (for caller-id), or "". */
 const char *transport_peer(const struct transport *t);
+/* The address:port the TCP connection goes to: the proxy when there is one. */
+const char *transport_tcp_peer(const struct transport *t);
 
 #endif

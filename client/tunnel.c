@@ -60,6 +60,7 @@ struct tunnel {
 	char			 ifname[32];
 	char			 encoding[96];
 	char			 caller_id[64];
+	char			 tcp_peer[64];	/* needs the host route */
 	char			 host[256];	/* connect-to without :port */
 	char			 proxy[256];
 
@@ -476,8 +477,11 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 	snprintf(t->ifname, sizeof t->ifname, "%s", info->ifname);
 
 	t->routes = netif_routes_new();
-	/* Before any default route: the server stays on the old path. */
-	if (tunnel_server_addr(t->caller_id, &family, server) == 0 &&
+	/*
+	 * Before any default route: the server, or the proxy the TCP
+	 * connection really goes to, stays on the old path.
+	 */
+	if (tunnel_server_addr(t->tcp_peer, &family, server) == 0 &&
 	    netif_route_add_server(t->routes, family, server, &cause) != 0) {
 		log_warn("%s: route to the server: %s", tunnel_name(t),
 		    cause != NULL ? cause : "failed");
@@ -653,6 +657,8 @@ tunnel_tr_ready_cb(void *arg)
 	    transport_encoding(t->tr));
 	snprintf(t->caller_id, sizeof t->caller_id, "%s",
 	    transport_peer(t->tr));
+	snprintf(t->tcp_peer, sizeof t->tcp_peer, "%s",
+	    transport_tcp_peer(t->tr));
 	t->ss = sstp_session_new(&sc, &(const struct sstp_session_callbacks){
 		.write_cb = tunnel_sstp_write_cb,
 		.acked_cb = tunnel_sstp_acked_cb,

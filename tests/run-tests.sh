@@ -285,20 +285,41 @@ report() { # INDEX ENTRY
 	esac
 }
 
-declare -A running=()
-next=0
-total=${#tests[@]}
-while [ "$next" -lt "$total" ] || [ ${#running[@]} -gt 0 ]; do
-	while [ "$next" -lt "$total" ] && [ ${#running[@]} -lt "$jobs" ]; do
-		run_one "$next" "${tests[next]}" &
-		running[$!]=$next
-		next=$((next + 1))
+# VM tests (and fuzz runs) each use every core and VM tests share one
+# set-up cache: at most one of a group runs at a time.
+group_of() { # NAME
+	case $1 in
+	vm/*)		echo vm ;;
+	fuzz-run/*)	echo fuzz ;;
+	*)		echo "" ;;
+	esac
+}
+
+declare -A running=() busy=()
+pending=()
+for ((i = 0; i < ${#tests[@]}; i++)); do pending+=("$i"); done
+while [ ${#pending[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
+	# start what fits: in order, skipping tests whose group is busy
+	rest=()
+	for idx in "${pending[@]}"; do
+		g=$(group_of "${tests[idx]%%	*}")
+		if [ ${#running[@]} -lt "$jobs" ] && { [ -z "$g" ] || [ -z "${busy[$g]:-}" ]; }; then
+			run_one "$idx" "${tests[idx]}" &
+			running[$!]=$idx
+			[ -n "$g" ] && busy[$g]=1
+		else
+			rest+=("$idx")
+		fi
 	done
+	pending=("${rest[@]}")
+	[ ${#running[@]} -gt 0 ] || continue
 	wait -n -p done_pid
 	[ -n "${done_pid:-}" ] || continue
 	idx=${running[$done_pid]:-}
 	[ -n "$idx" ] || continue
 	unset "running[$done_pid]"
+	g=$(group_of "${tests[idx]%%	*}")
+	[ -n "$g" ] && unset "busy[$g]"
 	report "$idx" "${tests[idx]}"
 done
 

@@ -195,6 +195,10 @@ t_need_netns() {
 	t_need_cmd ip
 	local n="${T_ID}probe"
 	ip netns add "$n" >/dev/null 2>&1 || t_skip "cannot create network namespaces here"
+	if ! ip -n "$n" link set lo up >/dev/null 2>&1; then
+		ip netns del "$n" >/dev/null 2>&1
+		t_skip "network namespaces do not work here (made one, cannot use it)"
+	fi
 	ip netns del "$n" >/dev/null 2>&1
 }
 

@@ -111,6 +111,12 @@ transport_peer(const struct transport *t)
 	return "192.0.2.10:8443";
 }
 
+const char *
+transport_tcp_peer(const struct transport *t)
+{
+	return "192.0.2.10:8443";
+}
+
 static struct sstp_session_callbacks ss_cb;
 static void *ss_arg;
 static int ss_new, ss_freed, ss_auth_done, ss_disconnects, ss_sent;
