@@ -9,30 +9,11 @@
 # timeout: 600
 . "$(dirname "$0")/../lib/common.sh"
 
-HERE=$T_TOP/tests/vm
 if [ "${SSTP_IN_VM:-0}" != 1 ]; then
-	t_need_root
-	t_need_build sstpcd sstpctl tests/tools/sstp-testserver
-	[ -e "$BUILD/ppp/plugin/sstpcd-pppd-plugin.so" ] ||
-	    t_skip "the pppd plugin is not built (configure found no pppd/pppd.h: install ppp-dev)"
-	command -v pppd >/dev/null || t_skip "pppd not installed (Debian package ppp)"
-	t_log "$T_DIR/setup.log" "VM setup"
-	"$HERE/setup.sh" >"$T_DIR/setup.log" 2>&1 ||
-	    t_skip "the test VM cannot be prepared: $(tail -n 1 "$T_DIR/setup.log")"
-	cd "$T_TOP" || t_fail "no $T_TOP"
-	SSTP_VM_ENV="SSTPCD_BUILD T_KEEP T_LOG_LINES" SSTPCD_BUILD=$BUILD \
-	    T_LOG_LINES=${T_LOG_LINES:-400} SSTP_VM_SHARE=none \
-	    SSTP_VM_TIMEOUT=500 "$HERE/run-in-vm.sh" \
-	    "bash tests/vm/test-pppd-first-frame.sh" >"$T_DIR/vm.out" 2>&1
-	rc=$?
-	t_log "$T_DIR/vm.out" "the VM's output"
-	case $rc in
-	0) t_pass ;;
-	77) t_skip "$(sed -n 's/^SKIP: //p' "$T_DIR/vm.out" | tail -n 1)" ;;
-	124) t_fail "the VM timed out" ;;
-	125) t_skip "the test VM does not start: $(grep -v '^ *$' "$T_DIR/vm.out" | tail -n 3 | tr '\n' ' ')" ;;
-	*) t_fail "the test failed inside the VM (exit $rc)" ;;
-	esac
+	. "$T_TOP/tests/vm/vm.sh"
+	vm_need_pppd sstpcd sstpctl tests/tools/sstp-testserver
+	T_LOG_LINES=${T_LOG_LINES:-400} vm_run 500 "T_KEEP T_LOG_LINES" \
+	    "bash tests/vm/test-pppd-first-frame.sh"
 fi
 
 # ---------------------------------------------------------------- guest side

@@ -18,16 +18,10 @@ HERE=$T_TOP/tests/vm
 
 # ---------------------------------------------------------------- host side
 if [ "${SSTP_IN_VM:-0}" != 1 ]; then
-	t_need_root
-	t_need_build sstpcd sstpctl tests/vm/pppd-driver
-	[ -e "$BUILD/ppp/plugin/sstpcd-pppd-plugin.so" ] ||
-	    t_skip "the pppd plugin is not built (configure found no pppd/pppd.h: install ppp-dev)"
-	command -v pppd >/dev/null || t_skip "pppd not installed (Debian package ppp)"
 	[ -x /usr/libexec/softether/vpnserver/vpnserver ] ||
 	    t_skip "softether-vpnserver not installed (scripts/install-deps.sh)"
-	t_log "$T_DIR/setup.log" "VM setup"
-	"$HERE/setup.sh" >"$T_DIR/setup.log" 2>&1 ||
-	    t_skip "the test VM cannot be prepared: $(tail -n 1 "$T_DIR/setup.log")"
+	. "$T_TOP/tests/vm/vm.sh"
+	vm_need_pppd sstpcd sstpctl tests/vm/pppd-driver
 	# A first boot tells "the VM cannot start here" from a failing test.
 	out=$(cd "$T_DIR" && SSTP_VM_SHARE=none SSTP_VM_TIMEOUT=120 \
 	    "$HERE/run-in-vm.sh" 'test -c /dev/ppp && echo vm-ok' 2>&1)
