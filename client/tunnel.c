@@ -476,7 +476,8 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 		return;
 	if (t->up) {
 		/* Again (an NCP renegotiated): new facts, same routes. */
-		if (!t->link.have_ipv6 && info->have_ipv6 && t->routes != NULL)
+		if (!t->link.have_ipv6 && info->have_ipv6 &&
+		    strcmp(t->ops->name, "builtin") == 0 && t->routes != NULL)
 			tunnel_routes_add(t, t->routes, info->ifindex,
 			    AF_INET6);
 		t->link = *info;
@@ -498,8 +499,14 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 		free(cause);
 		cause = NULL;
 	}
+	/*
+	 * The built-in engine keeps IPv6 off on its device until IPv6CP
+	 * opens and then reports up again; pppd's device takes IPv6 routes
+	 * at once and pppd reports up only once.
+	 */
 	tunnel_routes_add(t, t->routes, info->ifindex,
-	    info->have_ipv6 ? AF_UNSPEC : AF_INET);
+	    info->have_ipv6 || strcmp(t->ops->name, "builtin") != 0 ?
+	    AF_UNSPEC : AF_INET);
 
 	if (cfg_bool(&t->run, P_USE_PEER_DNS) && info->dns1.s_addr != 0) {
 		ret = netif_dns_set(info->ifname, info->dns1, info->dns2, &cause);
