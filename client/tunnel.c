@@ -294,8 +294,14 @@ tunnel_ppp_auth_done_cb(void *arg, const uint8_t *hlak)
 	tunnel_set_state(t, TUN_NEGOTIATING, "negotiating");
 }
 
+/*
+ * Add the default route and the routes= prefixes of 'family' (AF_UNSPEC:
+ * all).  IPv6 prefixes wait for IPv6CP: until it opens the device has
+ * IPv6 off and the kernel refuses them.
+ */
 static void
-tunnel_routes_add(struct tunnel *t, struct netif_routes *r, int ifindex)
+tunnel_routes_add(struct tunnel *t, struct netif_routes *r, int ifindex,
+    int only)
 {
 	unsigned int metric = (unsigned int)cfg_int(&t->run,
 	    P_DEFAULT_ROUTE_DISTANCE);
@@ -304,7 +310,7 @@ tunnel_routes_add(struct tunnel *t, struct netif_routes *r, int ifindex)
 	unsigned char dst[16];
 	int family, plen;
 
-	if (cfg_bool(&t->run, P_ADD_DEFAULT_ROUTE)) {
+	if (only != AF_INET6 && cfg_bool(&t->run, P_ADD_DEFAULT_ROUTE)) {
 		memset(dst, 0, sizeof dst);
 		if (netif_route_add_dev(r, AF_INET, dst, 0, ifindex, metric,
 		    &cause) != 0) {
@@ -318,7 +324,8 @@ tunnel_routes_add(struct tunnel *t, struct netif_routes *r, int ifindex)
 		return;
 	for (word = strtok_r(copy, ",", &save); word != NULL;
 	    word = strtok_r(NULL, ",", &save)) {
-		if (netif_prefix_parse(word, &family, dst, &plen) != 0)
+		if (netif_prefix_parse(word, &family, dst, &plen) != 0 ||
+		    (only != AF_UNSPEC && family != only))
 			continue;
 		if (netif_route_add_dev(r, family, dst, plen, ifindex, metric,
 		    &cause) != 0) {
@@ -469,6 +476,9 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 		return;
 	if (t->up) {
 		/* Again (an NCP renegotiated): new facts, same routes. */
+		if (!t->link.have_ipv6 && info->have_ipv6 && t->routes != NULL)
+			tunnel_routes_add(t, t->routes, info->ifindex,
+			    AF_INET6);
 		t->link = *info;
 		return;
 	}
@@ -488,7 +498,8 @@ tunnel_ppp_up_cb(void *arg, const struct ppp_link_info *info)
 		free(cause);
 		cause = NULL;
 	}
-	tunnel_routes_add(t, t->routes, info->ifindex);
+	tunnel_routes_add(t, t->routes, info->ifindex,
+	    info->have_ipv6 ? AF_UNSPEC : AF_INET);
 
 	if (cfg_bool(&t->run, P_USE_PEER_DNS) && info->dns1.s_addr != 0) {
 		ret = netif_dns_set(info->ifname, info->dns1, info->dns2, &cause);
@@ -987,7 +998,7 @@ tunnel_dod_open(struct tunnel *t)
 	t->dod_routes = netif_routes_new();
 	cfg_clear(&t->run);
 	cfg_copy(&t->run, &t->cfg);
-	tunnel_routes_add(t, t->dod_routes, ifindex);
+	tunnel_routes_add(t, t->dod_routes, ifindex, AF_UNSPEC);
 	t->dod_ev = event_new(t->base, t->dod_fd, EV_READ | EV_PERSIST,
 	    tunnel_dod_read_cb, t);
 	event_add(t->dod_ev, NULL);
