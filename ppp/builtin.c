@@ -146,7 +146,12 @@ builtin_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt,
 		return;
 	ppp_frame_hdr(frame, proto);
 	memcpy(frame + PPP_FRAME_HDR, pkt, len);
-	log_hex("ppp out", frame, len + PPP_FRAME_HDR);
+	/* A PAP Authenticate-Request holds the password: never dumped. */
+	if (proto == PPP_PROTO_PAP && len > 0 && pkt[0] == 1)
+		log_debug("%s: ppp out pap request (%zu bytes, not dumped)",
+		    e->ifname, len);
+	else
+		log_hex("ppp out", frame, len + PPP_FRAME_HDR);
 	/* Timers call the automata directly: a free() in here must wait. */
 	builtin_enter(e);
 	e->cb.output_cb(e->arg, frame, len + PPP_FRAME_HDR);

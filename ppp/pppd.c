@@ -334,6 +334,14 @@ pppd_exited(struct ppp_engine *e, int st)
 	} else
 		what = NULL;
 
+	/*
+	 * A server that refuses us often hangs up at once: pppd may exit on
+	 * the hangup (16) after logging the refusal.  Its log says what
+	 * really happened, and the tunnel's backoff needs to know.
+	 */
+	if (what != NULL && code != 19 &&
+	    strstr(e->lasterr, "authentication failed") != NULL)
+		what = pppd_exit_text(19);
 	if (what == NULL)
 		snprintf(reason, sizeof reason, "pppd was killed by signal %d",
 		    WTERMSIG(st));

@@ -17,7 +17,7 @@ cns=${T_ID}c
 t_netns_new "$cns"
 softether_up a "$cns"
 eval "$(softether_env a)"
-d_start "$cns" "$T_DIR/d" -vv
+d_start "$cns" "$T_DIR/d" -vvv
 
 # mon NAME KEY: one field of 'monitor NAME once'.
 mon() {
@@ -93,4 +93,12 @@ t_assert_eq "$(ip -n "$cns" -o link show | grep -c ' bi-')" 0 "devices left"
 t_assert_eq "$(ip -n "$cns" route show | grep -c 'bi-')" 0 "routes left"
 t_assert_eq "$(ip -n "$cns" -4 -o addr show | grep -c '192\.168\.30\.')" 0 "addresses left"
 d_stop
+
+# With -vvv the log dumps packets, never the password, in text or hex.
+grep -qF -- "$SE_PASSWORD" "$D_LOG" && t_fail "the password is in the log"
+pw_hex=$(printf %s "$SE_PASSWORD" | od -An -tx1 | tr -d ' \n')
+dump=$(sed -n 's/.* [0-9a-f]\{4\}: //p' "$D_LOG" | tr -d ' \n')
+[ -n "$dump" ] || t_fail "no hex dump at -vvv"
+[[ $dump == *"$pw_hex"* ]] && t_fail "the password is in a hex dump"
+grep -q 'ppp out pap request (.*not dumped)' "$D_LOG" || t_fail "no PAP request logged at -vvv"
 t_pass

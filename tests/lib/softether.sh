@@ -436,8 +436,9 @@ softether_sessions() {
 	local tag=$1 hub
 	hub=$(sed -n 's/^SE_HUB=//p' "$(_se_dir "$tag")/peer.env")
 	# SecureNAT has a session of its own; count the SSTP ones only
+	# (Debian's 5.01 names them "SID-SSTPUSER-[SSTP]-2").
 	softether_vpncmd "$tag" "/HUB:$hub" /CMD SessionList 2>/dev/null |
-	    grep -c '^Session Name *|SID-.*-SSTP' || true
+	    grep -c '^Session Name *|SID-.*\[SSTP\]' || true
 }
 
 softether_check_tls() {

@@ -317,6 +317,22 @@ main(void)
 	    "exit 16\n", 0755);
 	run(&cfg);
 	T_EQ_STR(reason, "the link hung up (pppd exit 16): LCP terminated by peer");
+
+	/* Refused, then the hangup won: the log's refusal is the reason. */
+	write_file("pppd",
+	    "#!/bin/sh\n"
+	    "echo 'MS-CHAP authentication failed: E=691 Authentication failure'\n"
+	    "echo 'Modem hangup'\n"
+	    "exit 16\n", 0755);
+	run(&cfg);
+	T_EQ_STR(reason, "authentication failed (pppd exit 16): MS-CHAP "
+	    "authentication failed: E=691 Authentication failure "
+	    "(bad user name or password)");
+	write_file("pppd",
+	    "#!/bin/sh\n"
+	    "printf '%s\\n' \"$0\" \"$@\" > \"$(dirname \"$0\")/argv\"\n"
+	    "exit 16\n", 0755);
+	run(&cfg);
 	argv = read_file("argv");
 	T_CHECK(strstr(argv, "\nrefuse-") == NULL);
 	T_CHECK(has_arg(argv, "multilink", NULL));
