@@ -13,11 +13,7 @@ softether_need
 t_need_cmd socat ping ip
 t_need_build sstpcd sstpctl
 
-cns=${T_ID}c
-t_netns_new "$cns"
-softether_up a "$cns"
-eval "$(softether_env a)"
-d_start "$cns" "$T_DIR/d" -vvv
+d_with_softether -vvv
 
 # mon NAME KEY: one field of 'monitor NAME once'.
 mon() {

@@ -12,11 +12,7 @@ softether_need
 t_need_cmd socat
 t_need_build sstpcd
 
-cns=${T_ID}c
-t_netns_new "$cns"
-softether_up a "$cns"
-eval "$(softether_env a)"
-d_start "$cns" "$T_DIR/d" -vv
+d_with_softether -vv
 
 out=$(d_ctl "/interface sstp-client add name=ce connect-to=$SE_HOST user=$SE_USER password=$SE_PASSWORD ca-certificate=$T_DIR/missing.pem ppp-engine=builtin ipv6=no disabled=no")
 t_assert_nomatch "$out" '%error' "add accepted"

@@ -11,11 +11,7 @@ softether_need
 t_need_cmd socat ping
 t_need_build sstpcd
 
-cns=${T_ID}c
-t_netns_new "$cns"
-softether_up a "$cns"
-eval "$(softether_env a)"
-d_start "$cns" "$T_DIR/d" -vv
+d_with_softether -vv
 
 common="connect-to=$SE_HOST user=$SE_USER ca-certificate=$SE_CA ppp-engine=builtin"
 out=$(d_ctl '/interface sstp-client' \

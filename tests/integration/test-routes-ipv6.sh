@@ -13,12 +13,7 @@ softether_need
 t_need_cmd socat
 t_need_build sstpcd
 
-cns=${T_ID}c
-t_netns_new "$cns"
-softether_up a "$cns"
-eval "$(softether_env a)"
-
-d_start "$cns" "$T_DIR/d" -vv
+d_with_softether -vv
 out=$(d_ctl "/interface sstp-client add name=s2s connect-to=$SE_HOST user=$SE_USER password=$SE_PASSWORD ca-certificate=$SE_CA ppp-engine=builtin ipv6=yes routes=10.70.0.0/16,fd00:70::/64,10.80.1.5 default-route-distance=7 disabled=no")
 t_assert_nomatch "$out" '%error' "add accepted"
 up() { [ "$(d_mon s2s status)" = connected ]; }

@@ -1,6 +1,7 @@
 # daemon.sh - helpers for the daemon's integration tests (source after common.sh).
 #
 #   d_start NS DIR [ARG...]  t_start_sstpcd, with T_SSTPCD_PID the daemon itself
+#   d_with_softether [ARG...] namespace $cns, SoftEther peer "a" (SE_*), d_start
 #   d_stop                   SIGTERM; fails the test unless it exits cleanly
 #   d_ctl LINE...            send the lines to the socket with socat, print
 #                            everything the daemon answers
@@ -18,6 +19,18 @@ d_start() {
 		t_cleanup _t_kill "$c" 10
 	fi
 	D_LOG=$2/sstpcd.log
+}
+
+# d_with_softether [SSTPCD-ARG...]: the usual opening of a test against
+# SoftEther: the client namespace $cns, peer "a" serving it (its settings
+# as SE_* variables, from softether_env) and sstpcd in $cns.  Needs
+# tests/lib/softether.sh sourced.
+d_with_softether() {
+	cns=${T_ID}c
+	t_netns_new "$cns"
+	softether_up a "$cns"
+	eval "$(softether_env a)"
+	d_start "$cns" "$T_DIR/d" "$@"
 }
 
 d_stop() {
