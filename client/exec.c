@@ -280,6 +280,8 @@ monitor_block(struct iface *ifc, struct view_mon *m, int with_name)
 	if (st.last_disconnect_reason[0] != '\0')
 		view_mon_add(m, "last-disconnect-reason", "%s",
 		    st.last_disconnect_reason);
+	if (st.route_error[0] != '\0')
+		view_mon_add(m, "route-error", "%s", st.route_error);
 	view_mon_add(m, "link-downs", "%u", st.link_downs);
 }
 

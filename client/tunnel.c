@@ -94,6 +94,7 @@ struct tunnel {
 	time_t			 last_link_down;
 	char			 last_reason[256];
 	unsigned int		 link_downs;
+	char			 route_error[192];	/* last route refused while up */
 };
 
 static void	tunnel_connect(struct tunnel *t);
@@ -316,6 +317,8 @@ tunnel_routes_add(struct tunnel *t, struct netif_routes *r, int ifindex,
 		    &cause) != 0) {
 			log_warn("%s: default route: %s", tunnel_name(t),
 			    cause != NULL ? cause : "failed");
+			snprintf(t->route_error, sizeof t->route_error,
+			    "default route: %s", cause != NULL ? cause : "failed");
 			free(cause);
 			cause = NULL;
 		}
@@ -331,6 +334,8 @@ tunnel_routes_add(struct tunnel *t, struct netif_routes *r, int ifindex,
 		    &cause) != 0) {
 			log_warn("%s: route %s: %s", tunnel_name(t), word,
 			    cause != NULL ? cause : "failed");
+			snprintf(t->route_error, sizeof t->route_error,
+			    "route %s: %s", word, cause != NULL ? cause : "failed");
 			free(cause);
 			cause = NULL;
 		}
@@ -858,6 +863,7 @@ tunnel_connect(struct tunnel *t)
 	cfg_clear(&t->run);
 	cfg_copy(&t->run, &t->cfg);
 	t->reason[0] = '\0';
+	t->route_error[0] = '\0';
 	t->config_error = 0;
 	t->auth_failed = 0;
 
@@ -1209,6 +1215,9 @@ tunnel_status(struct tunnel *t, struct tunnel_status *st)
 	st->link_downs = t->link_downs;
 	snprintf(st->last_disconnect_reason, sizeof st->last_disconnect_reason,
 	    "%s", t->last_reason);
+	if (t->up)
+		snprintf(st->route_error, sizeof st->route_error, "%s",
+		    t->route_error);
 	if (t->tr != NULL)
 		snprintf(st->caller_id, sizeof st->caller_id, "%s",
 		    t->caller_id);

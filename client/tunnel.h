@@ -39,6 +39,7 @@ struct tunnel_status {
 	unsigned long long rx_bytes, tx_bytes, rx_packets, tx_packets;
 	time_t		 last_link_down;
 	char		 last_disconnect_reason[256];
+	char		 route_error[192];	/* a route that could not be added, or "" */
 	unsigned int	 link_downs;
 };
 

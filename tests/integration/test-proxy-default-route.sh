@@ -45,11 +45,20 @@ t_ns "$cns" ping -c 3 -i 0.3 -W 2 "$SE_VHOST" >/dev/null || t_fail "no ping thro
 sleep 3
 t_assert_eq "$(d_mon br status)" connected "still connected"
 t_assert_eq "$(d_mon br link-downs)" 0 "no link-down"
+t_assert_eq "$(d_mon br route-error)" "" "no route error"
 
 d_ctl "/interface sstp-client disable br" >/dev/null
 gone() { ! ip -n "$cns" link show br >/dev/null 2>&1; }
 t_wait_for 10 gone || t_fail "br device left after disable"
 t_assert_eq "$(ip -n "$cns" route show proto 157)" "" "no route of ours after disable"
 t_assert_match "$(ip -n "$cns" route show default)" "via $SE_HOST" "the gateway's default route kept"
+
+# A default route the kernel refuses (the gateway's has the same metric)
+# shows in monitor, not only in the log; the tunnel itself stays up.
+d_ctl "/interface sstp-client set br default-route-distance=100 disabled=no" >/dev/null
+t_wait_for 60 up || t_fail "br not connected again: $(d_ctl '/interface sstp-client monitor br once')"
+t_assert_match "$(d_mon br route-error)" '^default route: ' "route-error names the default route"
+d_ctl "/interface sstp-client disable br" >/dev/null
+t_wait_for 10 gone || t_fail "br device left after the second disable"
 d_stop
 t_pass
